@@ -1,0 +1,8 @@
+"""ASGI entry point (not used by the default deployment, kept for servers that want it)."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+application = get_asgi_application()

@@ -1,0 +1,45 @@
+"""Who may do what with accounts and organisations. Pure functions of (user, object)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from micro.accounts.models import Organisation, Role
+
+
+def active_roles(user: Any) -> dict[int, str]:
+    """organisation id → role for the user's active memberships, cached on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return {}
+    cached = getattr(user, "_micro_roles", None)
+    if cached is None:
+        cached = dict(user.memberships.filter(is_active=True).values_list("organisation_id", "role"))
+        user._micro_roles = cached
+    return cached
+
+
+def is_coordinator(user: Any) -> bool:
+    return Role.COORDINATOR in active_roles(user).values()
+
+
+def has_staff_role(user: Any) -> bool:
+    return bool(active_roles(user))
+
+
+def can_manage_members(user: Any, organisation: Organisation) -> bool:
+    if is_coordinator(user):
+        return True
+    return active_roles(user).get(organisation.pk) == Role.PARTNER_ADMIN
+
+
+def invitable_roles(user: Any, organisation: Organisation) -> list[str]:
+    """Coordinators may grant every role; partner admins only trainer and operator."""
+    if is_coordinator(user):
+        return [choice.value for choice in Role]
+    if active_roles(user).get(organisation.pk) == Role.PARTNER_ADMIN:
+        return [Role.TRAINER.value, Role.OPERATOR.value]
+    return []
+
+
+def can_set_two_factor_policy(user: Any, organisation: Organisation) -> bool:
+    return is_coordinator(user)
