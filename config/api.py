@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import NinjaAPI, Schema
 
+from micro.plans.api import router as finance_router
+
 api = NinjaAPI(
     title="MICRO platform API",
     version="1.0.0",
@@ -35,3 +37,6 @@ def meta(request: HttpRequest) -> dict[str, object]:
             for code, name in settings.LANGUAGES
         ],
     }
+
+
+api.add_router("/finance/", finance_router)

@@ -14,6 +14,7 @@ ALLOWED_HOSTS: list[str] = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 INSTALLED_APPS = [
     "micro.core",
     "micro.accounts",
+    "micro.plans",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -151,6 +152,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 NINJA_PAGINATION_PER_PAGE = 50
+# Public calculators: requests per client address (ninja throttling, kept in the cache).
+FINANCE_API_RATE = "120/m"
 
 LOGGING = {
     "version": 1,
