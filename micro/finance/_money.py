@@ -35,10 +35,8 @@ def ratio(value: Decimal) -> Decimal:
 
 def to_decimal(value: object, field: str) -> Decimal:
     """Turn an accepted number into a finite ``Decimal`` or raise on ``field``."""
-    if isinstance(value, bool) or isinstance(value, float):
-        raise FinanceInputError(
-            field, "Must be a decimal number, not a float.", "invalid_number"
-        )
+    if isinstance(value, (bool, float)):
+        raise FinanceInputError(field, "Must be a decimal number, not a float.", "invalid_number")
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -47,9 +45,7 @@ def to_decimal(value: object, field: str) -> Decimal:
         try:
             result = Decimal(value.strip())
         except InvalidOperation:
-            raise FinanceInputError(
-                field, "Must be a number.", "invalid_number"
-            ) from None
+            raise FinanceInputError(field, "Must be a number.", "invalid_number") from None
     else:
         raise FinanceInputError(field, "Must be a number.", "invalid_number")
     if not result.is_finite():

@@ -143,7 +143,7 @@ def break_even(
     expected_revenue: DecimalLike | None = None,
 ) -> BreakEven:
     """Accounting break-even: units and revenue that cover the fixed costs."""
-    fixed = non_negative(fixed_costs, "fixed_costs")
+    fixed = cents(non_negative(fixed_costs, "fixed_costs"))
     unit_price, unit_cost = _price_and_cost(price, variable_cost)
     return _result(fixed, unit_price, unit_cost, expected_revenue)
 
@@ -172,7 +172,7 @@ def survival_break_even(
     ]
     unit_price, unit_cost = _price_and_cost(price, variable_cost)
     with localcontext(CONTEXT):
-        fixed = sum(parts, Decimal(0))
+        fixed = cents(sum(parts, Decimal(0)))
     return _result(fixed, unit_price, unit_cost, expected_revenue)
 
 

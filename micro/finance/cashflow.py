@@ -30,11 +30,7 @@ __all__ = ["MAX_PLAN_MONTHS", "CashFlowMonth", "CashFlowPlan", "Lines", "cash_fl
 MAX_PLAN_MONTHS = 36
 """Plans are monthly for 12-24 months; 36 leaves room."""
 
-Lines = (
-    DecimalLike
-    | Sequence[DecimalLike]
-    | Mapping[str, DecimalLike | Sequence[DecimalLike]]
-)
+Lines = DecimalLike | Sequence[DecimalLike] | Mapping[str, DecimalLike | Sequence[DecimalLike]]
 """One amount every month, one amount per month, or named lines of either."""
 
 

@@ -197,18 +197,14 @@ def _check_principal(principal: DecimalLike) -> Decimal:
     return cents(whole_cents(value, "principal"))
 
 
-def annuity_installment(
-    principal: DecimalLike, annual_rate: DecimalLike, months: int
-) -> Decimal:
+def annuity_installment(principal: DecimalLike, annual_rate: DecimalLike, months: int) -> Decimal:
     """The constant French instalment ``A = P·r / (1 − (1 + r)^−n)``, to the cent."""
     amount = _check_principal(principal)
     rate = _periodic_rate(_check_rate(annual_rate))
     return cents(_annuity_exact(amount, rate, _check_months(months)))
 
 
-def annuity_total_interest(
-    principal: DecimalLike, annual_rate: DecimalLike, months: int
-) -> Decimal:
+def annuity_total_interest(principal: DecimalLike, annual_rate: DecimalLike, months: int) -> Decimal:
     """The textbook total interest ``n·A − P`` with the *unrounded* ``A``.
 
     This is the figure the formula sheet in DOMAIN.md 4.2 shows. A real
@@ -222,9 +218,7 @@ def annuity_total_interest(
         return cents(count * _annuity_exact(amount, rate, count) - amount)
 
 
-def max_affordable_principal(
-    installment: DecimalLike, annual_rate: DecimalLike, months: int
-) -> Decimal:
+def max_affordable_principal(installment: DecimalLike, annual_rate: DecimalLike, months: int) -> Decimal:
     """Largest loan a given instalment repays: ``P = A·(1 − (1 + r)^−n) / r``.
 
     Rounded *down* to the cent, because it is a ceiling for the borrower.
@@ -233,10 +227,7 @@ def max_affordable_principal(
     count = _check_months(months)
     rate = _periodic_rate(_check_rate(annual_rate))
     with localcontext(CONTEXT):
-        if rate == 0:
-            value = amount * count
-        else:
-            value = amount * (1 - (1 + rate) ** -count) / rate
+        value = amount * count if rate == 0 else amount * (1 - (1 + rate) ** -count) / rate
         return value.quantize(CENT, rounding=ROUND_DOWN)
 
 
@@ -266,15 +257,14 @@ def _monthly_irr_discount(disbursed: float, payments: Sequence[float]) -> float:
             high = middle
 
 
-def annual_percentage_rate(
-    disbursed: DecimalLike, payments: Sequence[DecimalLike]
-) -> Decimal:
+def annual_percentage_rate(disbursed: DecimalLike, payments: Sequence[DecimalLike]) -> Decimal:
     """Effective annual rate, in percent (2 decimals), of a monthly loan.
 
     ``disbursed`` is the money actually received at t = 0 (principal minus
     upfront fees); ``payments[k - 1]`` is paid at the end of month ``k``.
     The monthly internal rate ``i`` is found by bisection on floats, then
-    annualised as ``(1 + i) ** 12 - 1``.
+    annualised as ``(1 + i) ** 12 - 1``: exact to the hundredth for any
+    realistic rate, to ~15 significant digits for absurd ones.
     """
     received = positive(disbursed, "disbursed")
     amounts = [non_negative(payment, "payments") for payment in payments]
@@ -383,9 +373,7 @@ def amortisation_schedule(
         ) from None
     upfront = cents(whole_cents(non_negative(fees, "fees"), "fees"))
     if upfront >= amount:
-        raise FinanceInputError(
-            "fees", "Must be less than the principal.", "must_be_less_than_principal"
-        )
+        raise FinanceInputError("fees", "Must be less than the principal.", "must_be_less_than_principal")
     try:
         repayment = Method(method)
     except ValueError:
@@ -466,4 +454,3 @@ def flat_rate_to_effective(flat_rate: DecimalLike, months: int) -> FlatRateEquiv
         declining = Decimal(repr(monthly * 1200)).quantize(CENT)
         apr = Decimal(repr(((1 + monthly) ** 12 - 1) * 100)).quantize(CENT)
     return FlatRateEquivalent(flat, count, declining, apr)
-

@@ -28,7 +28,7 @@ from micro.finance._money import (
 )
 from micro.finance.errors import FinanceInputError
 
-__all__ = ["MAX_YEARS", "PnlYear", "ProfitAndLoss", "PerYear", "profit_and_loss"]
+__all__ = ["MAX_YEARS", "PerYear", "PnlYear", "ProfitAndLoss", "profit_and_loss"]
 
 MAX_YEARS = 10
 
@@ -73,9 +73,7 @@ def _fractions(value: PerYear, field: str, count: int) -> list[Decimal]:
     """A fraction in [0, 1], one for every year or one per year."""
     if isinstance(value, Sequence) and not isinstance(value, str):
         if len(value) != count:
-            raise FinanceInputError(
-                field, f"Must have exactly {count} values.", "wrong_length", {"length": count}
-            )
+            raise FinanceInputError(field, f"Must have exactly {count} values.", "wrong_length", {"length": count})
         return [in_range(item, field, Decimal(0), Decimal(1)) for item in value]
     return [in_range(value, field, Decimal(0), Decimal(1))] * count
 
@@ -110,9 +108,7 @@ def profit_and_loss(
             "only_one_allowed",
         )
     if taxes is not None and tax_rate is not None:
-        raise FinanceInputError(
-            "taxes", "Give either taxes or a tax rate, not both.", "only_one_allowed"
-        )
+        raise FinanceInputError("taxes", "Give either taxes or a tax rate, not both.", "only_one_allowed")
     sales = [cents(amount) for amount in series(revenue, "revenue", count)]
     fixed = [cents(amount) for amount in series(fixed_costs, "fixed_costs", count)]
     if variable_cost_ratio is not None:
