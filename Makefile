@@ -42,7 +42,7 @@ $(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
 	$(BIN)/pip install -q -r requirements-dev.lock
 	@touch $@
 
-translations: $(VENV)/.runtime
+translations: $(VENV)/.runtime | var
 	@$(PY) manage.py compile_translations
 
 var:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = "Compile the UI translation catalogues (.po → .mo) when they changed."
+    requires_system_checks: list[str] = []  # runs before the database exists
 
     def handle(self, *args: Any, **options: Any) -> None:
         compiled = 0
