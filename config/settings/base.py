@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from config.env import BASE_DIR, cache_config, database_config, env_bool, env_list, env_str
 
@@ -163,5 +162,7 @@ LOGGING = {
     "loggers": {"micro": {"level": "INFO"}},
 }
 
-DEMO_PASSWORD = "micro-demo"
+DEMO_PASSWORD = "micro-demo"  # noqa: S105 - published on purpose; only the demo loader (DEBUG only) uses it
+# Proxies whose X-Forwarded-For / X-Real-IP we believe (nginx on the same host by default).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 ADMIN_ENABLED = env_bool("ADMIN_ENABLED", True)

@@ -1,6 +1,6 @@
 """Local development: `make run`. Embedded SQLite, mails printed to the console."""
 
-from config.settings.base import *  # noqa: F403
+from config.settings.base import *
 from config.settings.base import STORAGES
 
 DEBUG = True

@@ -3,10 +3,10 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str
-from config.settings.base import *  # noqa: F403
+from config.settings.base import *
 
 DEBUG = False
-SECRET_KEY = env_str("SECRET_KEY", "")  # noqa: F811
+SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY or SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters for production.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
@@ -31,7 +31,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
 
 LOGGING = {
     "version": 1,

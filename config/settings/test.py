@@ -1,6 +1,6 @@
 """Test runs. Fast hashing, captured mail, plain static storage; DATABASE_URL picks PostgreSQL."""
 
-from config.settings.base import *  # noqa: F403
+from config.settings.base import *
 from config.settings.base import STORAGES
 
 DEBUG = False
@@ -10,4 +10,4 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 ALLOWED_HOSTS = ["*"]
 
 # whitenoise warns when STATIC_ROOT is missing; tests serve from the app folders instead.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

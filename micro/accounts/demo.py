@@ -9,10 +9,22 @@ from django.conf import settings
 from micro.accounts.models import Country, Membership, Organisation, Role, User
 
 PARTNERS = [
-    ("ente-nazionale-microcredito", "Ente Nazionale per il Microcredito", Country.ITALY, "Rome", "https://www.microcredito.gov.it"),
+    (
+        "ente-nazionale-microcredito",
+        "Ente Nazionale per il Microcredito",
+        Country.ITALY,
+        "Rome",
+        "https://www.microcredito.gov.it",
+    ),
     ("cesfor", "Ce.S.F.Or", Country.ITALY, "Rome", ""),
     ("mediter", "Mediter", Country.BELGIUM, "Brussels", ""),
-    ("accion-contra-el-hambre", "Acción contra el Hambre", Country.SPAIN, "Madrid", "https://www.accioncontraelhambre.org"),
+    (
+        "accion-contra-el-hambre",
+        "Acción contra el Hambre",
+        Country.SPAIN,
+        "Madrid",
+        "https://www.accioncontraelhambre.org",
+    ),
     ("nantik-lum", "Nantik Lum", Country.SPAIN, "Madrid", ""),
     ("wisamar", "Wisamar", Country.GERMANY, "Leipzig", ""),
 ]
@@ -39,10 +51,16 @@ def load(stdout: TextIO) -> None:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email=email, password=settings.DEMO_PASSWORD, full_name=full_name, preferred_language=language,
+                email=email,
+                password=settings.DEMO_PASSWORD,
+                full_name=full_name,
+                preferred_language=language,
                 # The coordinator also runs the admin (course authoring, audit log).
-                is_staff=role == Role.COORDINATOR, is_superuser=role == Role.COORDINATOR,
+                is_staff=role == Role.COORDINATOR,
+                is_superuser=role == Role.COORDINATOR,
             )
         if org_slug and role:
-            Membership.objects.update_or_create(user=user, organisation=organisations[org_slug], defaults={"role": role, "is_active": True})
+            Membership.objects.update_or_create(
+                user=user, organisation=organisations[org_slug], defaults={"role": role, "is_active": True}
+            )
     stdout.write(f"  accounts: {len(PARTNERS)} organisations, {len(DEMO_USERS)} demo users")

@@ -15,8 +15,17 @@ MAX_TEXT = 150
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), max_length=200, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class TokenForm(forms.Form):
@@ -44,7 +53,8 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, allowed_roles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in allowed_roles]
+        role_field: forms.ChoiceField = self.fields["role"]  # type: ignore[assignment]
+        role_field.choices = [(value, label) for value, label in Role.choices if value in allowed_roles]
 
 
 class MembershipForm(forms.Form):
@@ -54,13 +64,24 @@ class MembershipForm(forms.Form):
     def __init__(self, *args: Any, allowed_roles: list[str], current_role: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         roles = set(allowed_roles) | {current_role}
-        self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in roles]
+        role_field: forms.ChoiceField = self.fields["role"]  # type: ignore[assignment]
+        role_field.choices = [(value, label) for value, label in Role.choices if value in roles]
 
 
 class InvitationAcceptForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=MAX_TEXT)
-    password1 = forms.CharField(label=_("Choose a password"), max_length=200, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("Repeat the password"), max_length=200, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Choose a password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Repeat the password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,14 +95,18 @@ class InvitationAcceptForm(forms.Form):
             self.add_error("password2", _("The two passwords are different."))
         elif first:
             try:
-                password_validation.validate_password(first, User(email=self.email, full_name=data.get("full_name", "")))
+                password_validation.validate_password(
+                    first, User(email=self.email, full_name=data.get("full_name", ""))
+                )
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return data
 
 
 class TwoFactorPolicyForm(forms.Form):
-    require_two_factor = forms.BooleanField(label=_("Require two-factor sign-in for everyone in this organisation"), required=False)
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor sign-in for everyone in this organisation"), required=False
+    )
 
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]

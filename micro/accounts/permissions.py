@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from micro.accounts.models import Organisation, Role
+from micro.accounts.models import Invitation, Membership, Organisation, Role
 
 
 def active_roles(user: Any) -> dict[int, str]:
@@ -39,6 +39,26 @@ def invitable_roles(user: Any, organisation: Organisation) -> list[str]:
     if active_roles(user).get(organisation.pk) == Role.PARTNER_ADMIN:
         return [Role.TRAINER.value, Role.OPERATOR.value]
     return []
+
+
+def can_edit_membership(user: Any, membership: Membership) -> bool:
+    """Coordinators edit every membership; partner admins only those holding a role they could grant.
+
+    Their own membership stays open to them (the service refuses any change with a clear message),
+    but a partner admin cannot demote or deactivate a coordinator or a fellow partner admin.
+    """
+    if not can_manage_members(user, membership.organisation):
+        return False
+    if is_coordinator(user) or membership.user_id == user.pk:
+        return True
+    return membership.role in invitable_roles(user, membership.organisation)
+
+
+def can_revoke_invitation(user: Any, invitation: Invitation) -> bool:
+    """Only who could have sent an invitation may withdraw (or replace) it."""
+    if not can_manage_members(user, invitation.organisation):
+        return False
+    return invitation.role in invitable_roles(user, invitation.organisation)
 
 
 def can_set_two_factor_policy(user: Any, organisation: Organisation) -> bool:

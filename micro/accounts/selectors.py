@@ -39,9 +39,11 @@ def membership_list_for_organisation(organisation: Organisation) -> QuerySet[Mem
 
 
 def membership_get_in_organisation(organisation: Organisation, membership_id: int) -> Membership:
-    membership = Membership.objects.select_related("user", "organisation").filter(
-        pk=membership_id, organisation=organisation
-    ).first()
+    membership = (
+        Membership.objects.select_related("user", "organisation")
+        .filter(pk=membership_id, organisation=organisation)
+        .first()
+    )
     if membership is None:
         raise Http404
     return membership

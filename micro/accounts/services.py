@@ -29,6 +29,8 @@ def _hash_token(token: str) -> str:
 
 
 def login_failure_record(*, email: str, ip_address: str | None) -> None:
+    """Remember a failed sign-in; rows older than the window go at the same time, so the table stays small."""
+    login_failures_purge()
     LoginFailure.objects.create(email=email.strip().lower()[:254], ip_address=ip_address)
 
 
@@ -43,7 +45,9 @@ def login_failures_purge(*, older_than_seconds: int | None = None) -> int:
     return deleted
 
 
-def user_update_profile(*, user: User, full_name: str, preferred_language: str, request: HttpRequest | None = None) -> User:
+def user_update_profile(
+    *, user: User, full_name: str, preferred_language: str, request: HttpRequest | None = None
+) -> User:
     user.full_name = full_name.strip()
     user.preferred_language = preferred_language
     user.full_clean()
@@ -54,7 +58,13 @@ def user_update_profile(*, user: User, full_name: str, preferred_language: str, 
 
 @transaction.atomic
 def invitation_create(
-    *, organisation: Organisation, email: str, role: str, invited_by: User, language: str, request: HttpRequest | None = None
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    invited_by: User,
+    language: str,
+    request: HttpRequest | None = None,
 ) -> tuple[Invitation, str]:
     """Create an invitation and email its link. Returns the invitation and the one-time token."""
     if role not in permissions.invitable_roles(invited_by, organisation):
@@ -62,10 +72,14 @@ def invitation_create(
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a member of the organisation.")})
-    # A new invitation replaces any pending one for the same address, so only one link works.
-    Invitation.objects.filter(
+    # A new invitation replaces any pending one for the same address, so only one link works;
+    # but nobody may replace an invitation to a role they could not have granted themselves.
+    pending = Invitation.objects.select_related("organisation").filter(
         organisation=organisation, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
+    )
+    if any(not permissions.can_revoke_invitation(invited_by, invitation) for invitation in pending):
+        raise ValidationError({"email": _("This person already has an invitation that only a coordinator can change.")})
+    pending.update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         organisation=organisation,
@@ -78,7 +92,9 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    audit_record(action="invitation.create", actor=invited_by, obj=invitation, organisation_id=organisation.pk, request=request)
+    audit_record(
+        action="invitation.create", actor=invited_by, obj=invitation, organisation_id=organisation.pk, request=request
+    )
     transaction.on_commit(lambda: _send_invitation_email(invitation, token))
     return invitation, token
 
@@ -117,7 +133,9 @@ def invitation_accept(
         raise ValidationError(_("This invitation link is no longer valid. Ask for a new one."))
     if user is None:
         if User.objects.filter(email__iexact=invitation.email).exists():
-            raise ValidationError(_("An account with this email exists already: sign in first, then open the link again."))
+            raise ValidationError(
+                _("An account with this email exists already: sign in first, then open the link again.")
+            )
         candidate = User(email=invitation.email, full_name=full_name.strip(), preferred_language=invitation.language)
         validate_password(password, candidate)
         candidate.set_password(password)
@@ -136,16 +154,28 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
     audit_record(
-        action="invitation.accept", actor=user, obj=invitation, organisation_id=invitation.organisation_id, request=request
+        action="invitation.accept",
+        actor=user,
+        obj=invitation,
+        organisation_id=invitation.organisation_id,
+        request=request,
     )
     return user
 
 
 def invitation_revoke(*, invitation: Invitation, actor: User, request: HttpRequest | None = None) -> None:
+    if not permissions.can_revoke_invitation(actor, invitation):
+        raise PermissionDenied
     if invitation.revoked_at is None and invitation.accepted_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at", "updated_at"])
-        audit_record(action="invitation.revoke", actor=actor, obj=invitation, organisation_id=invitation.organisation_id, request=request)
+        audit_record(
+            action="invitation.revoke",
+            actor=actor,
+            obj=invitation,
+            organisation_id=invitation.organisation_id,
+            request=request,
+        )
 
 
 @transaction.atomic
@@ -153,6 +183,8 @@ def membership_update(
     *, membership: Membership, role: str, is_active: bool, actor: User, request: HttpRequest | None = None
 ) -> Membership:
     """Change a member's role or switch the membership off. Nobody can lock themselves out."""
+    if not permissions.can_edit_membership(actor, membership):
+        raise PermissionDenied
     if role != membership.role and role not in permissions.invitable_roles(actor, membership.organisation):
         raise PermissionDenied
     if membership.user_id == actor.pk and (not is_active or role != membership.role):
@@ -181,8 +213,12 @@ def organisation_set_two_factor(
     organisation.require_two_factor = required
     organisation.save(update_fields=["require_two_factor", "updated_at"])
     audit_record(
-        action="organisation.two_factor", actor=actor, obj=organisation, organisation_id=organisation.pk,
-        request=request, detail={"required": required},
+        action="organisation.two_factor",
+        actor=actor,
+        obj=organisation,
+        organisation_id=organisation.pk,
+        request=request,
+        detail={"required": required},
     )
     return organisation
 

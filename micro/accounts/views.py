@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, authenticate, login, logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -21,16 +22,38 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from micro.accounts import forms, permissions, selectors, services
 from micro.accounts.models import User
+from micro.core.permissions import ensure
 from micro.core.services import audit_record, client_ip
 
 PENDING_USER_KEY = "micro_pending_2fa_user"
 PENDING_NEXT_KEY = "micro_pending_2fa_next"
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data of a POST (even an empty one, so it gets its error messages), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _safe_next(request: HttpRequest, candidate: str | None) -> str | None:
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return None
+
+
+def _remember_language(response: HttpResponse, language: str) -> None:
+    """Set the language cookie the way Django's set_language does (Secure in production, etc.)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
+    )
 
 
 def _finish_login(request: HttpRequest, user: User, next_url: str | None) -> HttpResponse:
@@ -39,18 +62,18 @@ def _finish_login(request: HttpRequest, user: User, next_url: str | None) -> Htt
     services.login_failures_clear(email=user.email)
     audit_record(action="auth.login", actor=user, obj=user, request=request)
     language = user.preferred_language
-    target = next_url or reverse("accounts:profile")
-    with translation.override(language):
-        target = translate_url(target, language)
+    # translate_url() must resolve the path in the language it was written in (the current one);
+    # inside translation.override(language) an /en/ path does not resolve and stays English.
+    target = translate_url(next_url or reverse("accounts:profile"), language)
     response = HttpResponseRedirect(target)
-    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600)
+    _remember_language(response, language)
     return response
 
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    form = forms.SignInForm(request.POST or None)
+    form = forms.SignInForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
         ip_address = client_ip(request)
@@ -77,7 +100,7 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None:
         return redirect("accounts:login")
-    form = forms.TokenForm(request.POST or None)
+    form = forms.TokenForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         ip_address = client_ip(request)
         if selectors.login_is_throttled(email=user.email, ip_address=ip_address):
@@ -106,7 +129,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = forms.ProfileForm(request.POST or None, instance=user)
+    form = forms.ProfileForm(_posted(request), instance=user)
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(
             user=user,
@@ -119,7 +142,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile is saved."))
             target = reverse("accounts:profile")
         response = HttpResponseRedirect(target)
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600)
+        _remember_language(response, language)
         return response
     context: dict[str, Any] = {
         "form": form,
@@ -135,14 +158,17 @@ def profile(request: HttpRequest) -> HttpResponse:
 def two_factor(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     confirmed = selectors.user_confirmed_totp_device(user)
-    form = forms.TokenForm(request.POST or None)
+    form = forms.TokenForm(_posted(request))
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "disable" and confirmed is not None:
-            if selectors.user_must_set_up_two_factor(user) or user.memberships.filter(
-                is_active=True, organisation__require_two_factor=True
-            ).exists():
-                messages.error(request, _("Your organisation requires two-factor sign-in, so it cannot be switched off."))
+            if (
+                selectors.user_must_set_up_two_factor(user)
+                or user.memberships.filter(is_active=True, organisation__require_two_factor=True).exists()
+            ):
+                messages.error(
+                    request, _("Your organisation requires two-factor sign-in, so it cannot be switched off.")
+                )
             else:
                 services.totp_device_remove(user=user, request=request)
                 messages.success(request, _("Two-factor sign-in is switched off."))
@@ -152,8 +178,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Two-factor sign-in is on. You will be asked for a code at each sign-in."))
                 return redirect("accounts:profile")
             form.add_error("token", _("This code is not right or has expired. Try the newest code."))
-    context: dict[str, Any] = {"confirmed": confirmed is not None, "form": form,
-                               "required": selectors.user_must_set_up_two_factor(user)}
+    context: dict[str, Any] = {
+        "confirmed": confirmed is not None,
+        "form": form,
+        "required": selectors.user_must_set_up_two_factor(user),
+    }
     if confirmed is None:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -170,18 +199,27 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_find(token=token)
+    if invitation is not None and invitation.accepted_at is not None and invitation.revoked_at is None:
+        # A repeated or doubled submission: the invitation did its job, so send the person on
+        # instead of telling them to ask for a new link.
+        if request.user.is_authenticated and request.user.email.lower() == invitation.email.lower():
+            return redirect("accounts:profile")
+        return redirect_to_login(reverse("accounts:profile"))
     if invitation is None or not invitation.is_usable:
         return render(request, "accounts/invitation_invalid.html", status=410)
     user = request.user if request.user.is_authenticated else None
     existing = User.objects.filter(email__iexact=invitation.email).exists()
-    form = None if (user or existing) else forms.InvitationAcceptForm(request.POST or None, email=invitation.email)
+    form = None if (user or existing) else forms.InvitationAcceptForm(_posted(request), email=invitation.email)
     if request.method == "POST":
         try:
             if user is not None:
                 accepted = services.invitation_accept(token=token, user=user, request=request)  # type: ignore[arg-type]
             elif form is not None and form.is_valid():
                 accepted = services.invitation_accept(
-                    token=token, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"], request=request
+                    token=token,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                    request=request,
                 )
                 login(request, accepted, backend="django.contrib.auth.backends.ModelBackend")
             else:
@@ -190,9 +228,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
             accepted = None
         if accepted is not None:
-            messages.success(request, _("Welcome! You are now a member of %(organisation)s.") % {"organisation": invitation.organisation.name})
+            messages.success(
+                request,
+                _("Welcome! You are now a member of %(organisation)s.")
+                % {"organisation": invitation.organisation.name},
+            )
             return redirect("accounts:profile")
-    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form, "existing": existing})
+    return render(
+        request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form, "existing": existing}
+    )
 
 
 @login_required
@@ -209,19 +253,27 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     policy_form = None
     if permissions.can_set_two_factor_policy(request.user, organisation):
         policy_form = forms.TwoFactorPolicyForm(
-            request.POST or None, initial={"require_two_factor": organisation.require_two_factor}
+            _posted(request), initial={"require_two_factor": organisation.require_two_factor}
         )
         if request.method == "POST" and policy_form.is_valid():
             services.organisation_set_two_factor(
-                organisation=organisation, required=policy_form.cleaned_data["require_two_factor"],
-                actor=request.user, request=request,  # type: ignore[arg-type]
+                organisation=organisation,
+                required=policy_form.cleaned_data["require_two_factor"],
+                actor=request.user,  # type: ignore[arg-type]
+                request=request,
             )
             messages.success(request, _("The sign-in rule is saved."))
             return redirect("accounts:member_list", slug=organisation.slug)
     context = {
         "organisation": organisation,
-        "memberships": selectors.membership_list_for_organisation(organisation),
-        "invitations": selectors.invitation_list_pending(organisation),
+        "memberships": [
+            (membership, permissions.can_edit_membership(request.user, membership))
+            for membership in selectors.membership_list_for_organisation(organisation)
+        ],
+        "invitations": [
+            (invitation, permissions.can_revoke_invitation(request.user, invitation))
+            for invitation in selectors.invitation_list_pending(organisation)
+        ],
         "policy_form": policy_form,
     }
     return render(request, "accounts/member_list.html", context)
@@ -232,7 +284,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
 def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = selectors.organisation_get_managed(request.user, slug)
     allowed = permissions.invitable_roles(request.user, organisation)
-    form = forms.InvitationForm(request.POST or None, allowed_roles=allowed)
+    form = forms.InvitationForm(_posted(request), allowed_roles=allowed)
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_create(
@@ -247,7 +299,9 @@ def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, _("The invitation is on its way to %(email)s.") % {"email": form.cleaned_data["email"]})
+            messages.success(
+                request, _("The invitation is on its way to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
             return redirect("accounts:member_list", slug=organisation.slug)
     return render(request, "accounts/member_invite.html", {"organisation": organisation, "form": form})
 
@@ -257,8 +311,9 @@ def member_invite(request: HttpRequest, slug: str) -> HttpResponse:
 def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get_managed(request.user, slug)
     membership = selectors.membership_get_in_organisation(organisation, pk)
+    ensure(permissions.can_edit_membership(request.user, membership))
     form = forms.MembershipForm(
-        request.POST or None,
+        _posted(request),
         allowed_roles=permissions.invitable_roles(request.user, organisation),
         current_role=membership.role,
         initial={"role": membership.role, "is_active": membership.is_active},
@@ -266,15 +321,20 @@ def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_update(
-                membership=membership, role=form.cleaned_data["role"], is_active=form.cleaned_data["is_active"],
-                actor=request.user, request=request,  # type: ignore[arg-type]
+                membership=membership,
+                role=form.cleaned_data["role"],
+                is_active=form.cleaned_data["is_active"],
+                actor=request.user,  # type: ignore[arg-type]
+                request=request,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The membership is saved."))
             return redirect("accounts:member_list", slug=organisation.slug)
-    return render(request, "accounts/member_edit.html", {"organisation": organisation, "membership": membership, "form": form})
+    return render(
+        request, "accounts/member_edit.html", {"organisation": organisation, "membership": membership, "form": form}
+    )
 
 
 @login_required
@@ -282,6 +342,7 @@ def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get_managed(request.user, slug)
     invitation = selectors.invitation_get_in_organisation(organisation, pk)
+    ensure(permissions.can_revoke_invitation(request.user, invitation))
     services.invitation_revoke(invitation=invitation, actor=request.user, request=request)  # type: ignore[arg-type]
     messages.success(request, _("The invitation is withdrawn."))
     return redirect("accounts:member_list", slug=organisation.slug)

@@ -91,9 +91,7 @@ class _Inputs:
 
     def choice(self, field: str, raw: str, allowed: tuple[str, ...]) -> str | None:
         if raw not in allowed:
-            self.errors.setdefault(field, []).append(
-                _("Choose one of: %(choices)s.") % {"choices": ", ".join(allowed)}
-            )
+            self.errors.setdefault(field, []).append(_("Choose one of: %(choices)s.") % {"choices": ", ".join(allowed)})
             return None
         return raw
 
@@ -118,10 +116,15 @@ def loan(request: HttpRequest, query: Query[LoanQuery]) -> tuple[int, dict[str, 
     fees = inputs.number("fees", query.fees or "0")
     if inputs.errors:
         return 422, {"errors": inputs.errors}
+    assert principal is not None and rate is not None and months is not None  # no errors: all parsed
     try:
         result = amortisation_schedule(
-            principal=principal, annual_rate=rate, months=months,  # type: ignore[arg-type]
-            method=method or "french", grace_months=grace_months or 0, grace_mode=grace or "interest_only",
+            principal=principal,
+            annual_rate=rate,
+            months=months,
+            method=method or "french",
+            grace_months=grace_months or 0,
+            grace_mode=grace or "interest_only",
             fees=fees or 0,
         )
     except FinanceInputError as error:
@@ -154,8 +157,9 @@ def break_even_point(request: HttpRequest, query: Query[BreakEvenQuery]) -> tupl
     variable = inputs.number("variable_cost", query.variable_cost)
     if inputs.errors:
         return 422, {"errors": inputs.errors}
+    assert fixed is not None and price is not None and variable is not None  # no errors: all parsed
     try:
-        result = break_even(fixed_costs=fixed, price=price, variable_cost=variable)  # type: ignore[arg-type]
+        result = break_even(fixed_costs=fixed, price=price, variable_cost=variable)
     except FinanceInputError as error:
         return _finance_error(error)
     return 200, {

@@ -18,8 +18,6 @@ import pytest
 
 from tests.e2e.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, OPERATOR_EMAIL
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 # Reports every Content-Security-Policy violation to the test through an exposed binding.
 CSP_LISTENER = """
 document.addEventListener('securitypolicyviolation', (event) => {
@@ -55,10 +53,19 @@ def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"e2e tests need Debian Chromium at {CHROMIUM}")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Only while the browser runs, so other tests and their subprocesses keep the safety check.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -50,8 +50,12 @@ def test_grace_periods_end_at_zero(client: Client, grace: str) -> None:
 
 
 def test_locale_decimal_separators_are_accepted(client: Client) -> None:
-    german = client.get(LOAN, {"principal": "1.234,56", "annual_rate": "6,9", "months": "12"}, HTTP_ACCEPT_LANGUAGE="de")
-    english = client.get(LOAN, {"principal": "1,234.56", "annual_rate": "6.9", "months": "12"}, HTTP_ACCEPT_LANGUAGE="en")
+    german = client.get(
+        LOAN, {"principal": "1.234,56", "annual_rate": "6,9", "months": "12"}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    english = client.get(
+        LOAN, {"principal": "1,234.56", "annual_rate": "6.9", "months": "12"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert german.status_code == english.status_code == 200
     assert german.json() == english.json()
 
@@ -117,7 +121,9 @@ def test_bad_break_even_parameters_answer_422(client: Client, params: dict[str, 
 
 
 def test_calculators_are_rate_limited(client: Client, settings: object) -> None:
-    statuses = [client.get(BREAK_EVEN, {"fixed_costs": "1", "price": "2", "variable_cost": "1"}).status_code for _ in range(125)]
+    statuses = [
+        client.get(BREAK_EVEN, {"fixed_costs": "1", "price": "2", "variable_cost": "1"}).status_code for _ in range(125)
+    ]
     assert statuses[0] == 200
     assert 429 in statuses
 
