@@ -41,10 +41,21 @@ class TokenForm(forms.Form):
         return str(self.cleaned_data["token"]).strip()
 
 
+class LanguageSelect(forms.Select):
+    """Each language's name is read in its own voice by screen readers (``lang`` on the option)."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = str(value)
+        return option
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "preferred_language"]
+        widgets = {"preferred_language": LanguageSelect}
 
 
 class InvitationForm(forms.Form):

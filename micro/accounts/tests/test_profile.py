@@ -126,3 +126,11 @@ def test_profile_lists_active_memberships_only(client: Client, user: User) -> No
 
     assert "Active Partner" in page
     assert "Former Partner" not in page
+
+
+def test_language_options_carry_their_own_lang_attribute() -> None:
+    from micro.accounts.forms import ProfileForm
+
+    html = str(ProfileForm()["preferred_language"])
+    assert 'value="ar" lang="ar"' in html
+    assert 'value="it" lang="it"' in html
