@@ -13,6 +13,7 @@ ALLOWED_HOSTS: list[str] = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 INSTALLED_APPS = [
     "micro.core",
     "micro.accounts",
+    "micro.pathway",
     "micro.plans",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -104,6 +105,18 @@ LANGUAGES = [
     ("tr", "Türkçe"),
 ]
 LANGUAGES_BIDI = ["ar", "fa", "ur", "ps", "he"]
+# Content (not UI) falls back along these chains before English; the page shows when it does.
+CONTENT_FALLBACKS = {
+    "ar": ["fr"],
+    "uk": [],
+    "ro": ["it"],
+    "tr": ["de"],
+    "nl": ["fr"],
+    "es": [],
+    "fr": [],
+    "de": [],
+    "it": [],
+}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,93 @@
+"""Reads of the migrant path with their rules: country filtering, progress, shares, access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest
+
+from micro.pathway.models import ContentData, GlossaryTerm, Journey, JourneyShare, Rule, Stage, Step
+from micro.pathway.services import SESSION_KEY
+
+
+def journey_from_request(request: HttpRequest) -> Journey | None:
+    """The journey bound to this browser session, if any (no journey is created by reading)."""
+    journey_id = request.session.get(SESSION_KEY)
+    if not journey_id:
+        return None
+    return Journey.objects.filter(pk=journey_id).first()
+
+
+def _visible_steps(country: str) -> QuerySet[Step]:
+    steps = Step.objects.order_by("order")
+    if country:
+        return steps.filter(country__in=["", country])
+    return steps.filter(country="")
+
+
+def stage_list(country: str = "") -> list[Stage]:
+    """All stages with the steps this visitor should see (one query for stages, one for steps)."""
+    return list(Stage.objects.prefetch_related(Prefetch("steps", queryset=_visible_steps(country))).order_by("order"))
+
+
+def stage_get(slug: str, country: str = "") -> Stage:
+    stage = Stage.objects.prefetch_related(Prefetch("steps", queryset=_visible_steps(country))).filter(slug=slug).first()
+    if stage is None:
+        raise Http404
+    return stage
+
+
+def step_get(stage: Stage, slug: str) -> Step:
+    for step in stage.steps.all():
+        if step.slug == slug:
+            return step
+    raise Http404
+
+
+def steps_in_order(stages: list[Stage]) -> list[Step]:
+    return [step for stage in stages for step in stage.steps.all()]
+
+
+def rules_by_key(keys: list[str] | None = None) -> dict[str, Rule]:
+    rules = Rule.objects.all() if keys is None else Rule.objects.filter(key__in=keys)
+    return {rule.key: rule for rule in rules}
+
+
+def rule_list_for_country(country: str) -> QuerySet[Rule]:
+    return Rule.objects.filter(country__in=[country, "EU"]).order_by("country", "key")
+
+
+def glossary_slugs() -> set[str]:
+    return set(GlossaryTerm.objects.values_list("slug", flat=True))
+
+
+def glossary_list() -> list[GlossaryTerm]:
+    return sorted(GlossaryTerm.objects.all(), key=lambda term: str(term.loc.get("term", term.slug)).lower())
+
+
+def glossary_get(slug: str) -> GlossaryTerm:
+    term = GlossaryTerm.objects.filter(slug=slug).first()
+    if term is None:
+        raise Http404
+    return term
+
+
+def content_data(key: str) -> ContentData | None:
+    return ContentData.objects.filter(key=key).first()
+
+
+def share_list_for_journey(journey: Journey) -> QuerySet[JourneyShare]:
+    return journey.shares.select_related("claimed_by").order_by("-created_at")
+
+
+def share_list_for_user(user: Any) -> QuerySet[JourneyShare]:
+    return JourneyShare.objects.filter(claimed_by=user).select_related("journey").order_by("-claimed_at")
+
+
+def share_get_for_user(user: Any, share_id: int) -> JourneyShare:
+    """A share the user claimed and that is still active; 404 for anything else (expired, withdrawn, others')."""
+    share = JourneyShare.objects.select_related("journey").filter(pk=share_id, claimed_by=user).first()
+    if share is None or not share.is_active:
+        raise Http404
+    return share
