@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -40,19 +40,25 @@ def rule_value(rule: Rule) -> str:
 
 
 def rule_html(rule: Rule | None, key: str) -> SafeString:
+    """The figure with its source, the day it was recorded, and a warning when it may be out of date."""
     if rule is None:
         return format_html('<span class="rule rule-missing">{}</span>', _("(figure not available)"))
-    checked = formats.date_format(rule.last_verified, "SHORT_DATE_FORMAT") if rule.last_verified else _("not dated")
-    note = "" if rule.verified else _("to be confirmed")
+    recorded = formats.date_format(rule.last_verified, "SHORT_DATE_FORMAT") if rule.last_verified else _("not dated")
+    notes = []
+    if rule.valid_to and rule.valid_to < timezone.localdate():
+        notes.append(
+            _("valid until %(date)s, may have changed") % {"date": formats.date_format(rule.valid_to, "SHORT_DATE_FORMAT")}
+        )
+    if not rule.verified:
+        notes.append(_("to be confirmed"))
     return format_html(
-        '<span class="rule"><strong>{}</strong> <small>(<a href="{}" rel="noopener nofollow">{}</a>, {} {}{}{})</small></span>',
+        '<span class="rule"><strong>{}</strong> <small>(<a href="{}" rel="noopener nofollow">{}</a>, {} {}{})</small></span>',
         rule_value(rule),
         rule.source_url or "#",
         _("source"),
-        _("checked"),
-        checked,
-        "; " if note else "",
-        note,
+        _("recorded"),
+        recorded,
+        "".join(f"; {note}" for note in notes),
     )
 
 

@@ -120,10 +120,10 @@ def journey_complete_step(*, journey: Journey, step_key: str) -> Journey:
     return locked
 
 
-def journey_save_readiness(*, journey: Journey, result: dict[str, Any]) -> Journey:
+def journey_save_readiness(*, journey: Journey, result: dict[str, Any], step_key: str) -> Journey:
     journey.readiness = result
     journey.save(update_fields=["readiness", "updated_at"])
-    return journey_complete_step(journey=journey, step_key="00-welcome/02-readiness")
+    return journey_complete_step(journey=journey, step_key=step_key)
 
 
 @transaction.atomic

@@ -153,7 +153,7 @@ def _readiness_step(request: HttpRequest, step: Step, journey: Journey | None, c
     if request.method == "POST" and form.is_valid():
         journey = services.journey_for_writing(request=request, language=language)
         result = guidance.readiness_result(data, form.cleaned_data)
-        services.journey_save_readiness(journey=journey, result=result)
+        services.journey_save_readiness(journey=journey, result=result, step_key=step.key)
         return redirect("pathway:step", stage_slug=step.stage.slug, step_slug=step.slug)
     if previous.get("dimensions"):
         # Results are recomputed in the current language from the saved answers.

@@ -259,3 +259,18 @@ def test_step_page_query_count_is_bounded(client: Client, content_pack: Path, dj
         assert client.get("/en/start/00-welcome/01-hello/").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/en/start/").status_code == 200
+
+
+def test_a_rule_past_its_validity_says_it_may_have_changed(client: Client, content_pack: Path) -> None:
+    import datetime as dt
+
+    Rule.objects.filter(key="IT.microcredit.max_amount").update(valid_to=dt.date(2025, 12, 31))
+    html = client.get("/en/start/00-welcome/01-hello/").content.decode()
+    assert "may have changed" in html
+
+
+def test_rules_page_lists_figures_with_sources(client: Client, content_pack: Path) -> None:
+    html = client.get("/en/start/rules/IT/").content.decode()
+    assert "Max microcredit" in html and "https://example.org/it" in html
+    assert client.get("/en/start/rules/XX/").status_code == 404
+    assert client.get("/it/start/rules/it/").status_code == 200
