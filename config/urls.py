@@ -18,6 +18,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("micro.core.urls")),
     path("", include("micro.accounts.urls")),
+    path("start/plan/", include("micro.plans.urls")),
     path("", include("micro.pathway.urls")),
     prefix_default_language=True,
 )
