@@ -159,8 +159,10 @@ def _import_rules(root: Path, report: ImportReport) -> None:
                         "source_url": str(record.get("source_url") or ""),
                         "last_verified": _date(record.get("last_verified")),
                         "verified": bool(record.get("verified", False)),
-                        "translations": {lang: {"label": label, "status": "reviewed" if lang == "en" else "draft"}
-                                         for lang, label in labels.items()},
+                        "translations": {
+                            lang: {"label": label, "status": "reviewed" if lang == "en" else "draft"}
+                            for lang, label in labels.items()
+                        },
                     },
                 )
                 report.rules += 1
@@ -176,7 +178,11 @@ def _import_glossary(root: Path, report: ImportReport) -> None:
             texts = {}
             for lang, path in languages.items():
                 header, body = _split(path)
-                texts[lang] = {"term": str(header.get("term", slug)), "body": body, "status": header.get("status", "draft")}
+                texts[lang] = {
+                    "term": str(header.get("term", slug)),
+                    "body": body,
+                    "status": header.get("status", "draft"),
+                }
             GlossaryTerm.objects.update_or_create(slug=slug, defaults={"translations": texts})
             report.terms += 1
         except (ContentError, yaml.YAMLError) as error:
@@ -219,16 +225,28 @@ def content_export(*, root: Path) -> int:
         folder = root / "path" / stage.slug
         folder.mkdir(parents=True, exist_ok=True)
         for lang, texts in stage.translations.items():
-            header = {"slug": stage.slug, "order": stage.order, "title": texts.get("title", ""),
-                      "summary": texts.get("summary", ""), "status": texts.get("status", "draft")}
+            header = {
+                "slug": stage.slug,
+                "order": stage.order,
+                "title": texts.get("title", ""),
+                "summary": texts.get("summary", ""),
+                "status": texts.get("status", "draft"),
+            }
             _write(folder / f"_stage.{lang}.md", header, texts.get("body", ""))
             written += 1
         for step in stage.steps.all():
             for lang, texts in step.translations.items():
-                header = {"slug": step.slug, "order": step.order, "title": texts.get("title", ""),
-                          "minutes": step.minutes, "kind": step.kind, "competences": step.competences,
-                          "status": texts.get("status", "draft"), "unverified": texts.get("unverified", []),
-                          "sources": step.sources}
+                header = {
+                    "slug": step.slug,
+                    "order": step.order,
+                    "title": texts.get("title", ""),
+                    "minutes": step.minutes,
+                    "kind": step.kind,
+                    "competences": step.competences,
+                    "status": texts.get("status", "draft"),
+                    "unverified": texts.get("unverified", []),
+                    "sources": step.sources,
+                }
                 if step.country:
                     header["country"] = step.country
                 if texts.get("fields"):
@@ -238,9 +256,11 @@ def content_export(*, root: Path) -> int:
     for term in GlossaryTerm.objects.all():
         (root / "glossary").mkdir(parents=True, exist_ok=True)
         for lang, texts in term.translations.items():
-            _write(root / "glossary" / f"{term.slug}.{lang}.md",
-                   {"slug": term.slug, "term": texts.get("term", ""), "status": texts.get("status", "draft")},
-                   texts.get("body", ""))
+            _write(
+                root / "glossary" / f"{term.slug}.{lang}.md",
+                {"slug": term.slug, "term": texts.get("term", ""), "status": texts.get("status", "draft")},
+                texts.get("body", ""),
+            )
             written += 1
     return written
 

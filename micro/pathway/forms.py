@@ -61,9 +61,17 @@ def _field_for(spec: dict[str, Any], language: str) -> forms.Field:
         return AmountField(label=label, help_text=help_text, required=required, language=language)
     if kind == "choice":
         choices = [(str(c["value"]), str(c["label"])) for c in spec.get("choices", [])]
-        return forms.ChoiceField(label=label, help_text=help_text, required=required, choices=choices, widget=forms.RadioSelect)
+        return forms.ChoiceField(
+            label=label, help_text=help_text, required=required, choices=choices, widget=forms.RadioSelect
+        )
     if kind == "textarea":
-        return forms.CharField(label=label, help_text=help_text, required=required, max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+        return forms.CharField(
+            label=label,
+            help_text=help_text,
+            required=required,
+            max_length=3000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
     return forms.CharField(label=label, help_text=help_text, required=required, max_length=500)
 
 

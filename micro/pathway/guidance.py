@@ -86,4 +86,9 @@ def eligibility_result(data: dict[str, Any], answers: dict[str, str]) -> dict[st
             unanswered.append(question["key"])
         elif answer == str(question.get("blocking_answer", "no")):
             blockers.append({"text": question.get("text", ""), "advice": question.get("advice", "")})
-    return {"answers": answers, "blockers": blockers, "unanswered": unanswered, "can_apply": not blockers and not unanswered}
+    return {
+        "answers": answers,
+        "blockers": blockers,
+        "unanswered": unanswered,
+        "can_apply": not blockers and not unanswered,
+    }

@@ -25,7 +25,9 @@ def rule_value(rule: Rule) -> str:
         number = Decimal(rule.value)
     except (InvalidOperation, ValueError):
         return rule.value
-    shown = formats.number_format(number, decimal_pos=0 if number == number.to_integral() else 2, use_l10n=True, force_grouping=True)
+    shown = formats.number_format(
+        number, decimal_pos=0 if number == number.to_integral() else 2, use_l10n=True, force_grouping=True
+    )
     count = int(number) if number == number.to_integral() else 2
     units = {
         "EUR": lambda: _("€%(amount)s") % {"amount": shown},
@@ -47,7 +49,8 @@ def rule_html(rule: Rule | None, key: str) -> SafeString:
     notes = []
     if rule.valid_to and rule.valid_to < timezone.localdate():
         notes.append(
-            _("valid until %(date)s, may have changed") % {"date": formats.date_format(rule.valid_to, "SHORT_DATE_FORMAT")}
+            _("valid until %(date)s, may have changed")
+            % {"date": formats.date_format(rule.valid_to, "SHORT_DATE_FORMAT")}
         )
     if not rule.verified:
         notes.append(_("to be confirmed"))

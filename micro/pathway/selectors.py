@@ -32,7 +32,9 @@ def stage_list(country: str = "") -> list[Stage]:
 
 
 def stage_get(slug: str, country: str = "") -> Stage:
-    stage = Stage.objects.prefetch_related(Prefetch("steps", queryset=_visible_steps(country))).filter(slug=slug).first()
+    stage = (
+        Stage.objects.prefetch_related(Prefetch("steps", queryset=_visible_steps(country))).filter(slug=slug).first()
+    )
     if stage is None:
         raise Http404
     return stage

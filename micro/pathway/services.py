@@ -143,7 +143,10 @@ def share_create(*, journey: Journey, purpose: str, days: int) -> tuple[JourneyS
         raise ValidationError({"days": _("Choose between 1 and 90 days.")})
     code = _new_code()
     share = JourneyShare.objects.create(
-        journey=journey, code_hash=hash_code(code), purpose=purpose[:200], expires_at=timezone.now() + timedelta(days=days)
+        journey=journey,
+        code_hash=hash_code(code),
+        purpose=purpose[:200],
+        expires_at=timezone.now() + timedelta(days=days),
     )
     return share, format_code(code)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from micro.core.permissions import ensure
 from micro.pathway import forms, guidance, selectors, services
 from micro.pathway.models import Journey, Stage, Step, StepKind
 from micro.pathway.rendering import render_content, rule_keys_in, rule_value
+from micro.plans import selectors as plan_selectors
 
 
 def _language() -> str:
@@ -70,7 +72,9 @@ def stage_detail(request: HttpRequest, stage_slug: str) -> HttpResponse:
     context = {
         "stage": stage,
         "loc": loc,
-        "intro": render_content(loc.get("body", ""), rules=selectors.rules_by_key(rule_keys_in(loc.get("body", ""))), glossary=glossary),
+        "intro": render_content(
+            loc.get("body", ""), rules=selectors.rules_by_key(rule_keys_in(loc.get("body", ""))), glossary=glossary
+        ),
         "steps": steps,
         "progress": _progress(journey, steps),
         "journey": journey,
@@ -110,7 +114,9 @@ def step_detail(request: HttpRequest, stage_slug: str, step_slug: str) -> HttpRe
         "step": step,
         "loc": loc,
         "body": render_content(
-            loc.get("body", ""), rules=selectors.rules_by_key(rule_keys_in(loc.get("body", ""))), glossary=selectors.glossary_slugs()
+            loc.get("body", ""),
+            rules=selectors.rules_by_key(rule_keys_in(loc.get("body", ""))),
+            glossary=selectors.glossary_slugs(),
         ),
         "previous": previous,
         "following": following,
@@ -124,7 +130,12 @@ def step_detail(request: HttpRequest, stage_slug: str, step_slug: str) -> HttpRe
     return render(request, "pathway/step.html", context)
 
 
-def _text_step(request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str) -> HttpResponse | None:
+StepHandler = Callable[[HttpRequest, Step, Journey | None, dict[str, Any], str], HttpResponse | None]
+
+
+def _text_step(
+    request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str
+) -> HttpResponse | None:
     if request.method == "POST":
         journey = services.journey_for_writing(request=request, language=language)
         services.journey_complete_step(journey=journey, step_key=step.key)
@@ -132,9 +143,13 @@ def _text_step(request: HttpRequest, step: Step, journey: Journey | None, contex
     return None
 
 
-def _worksheet_step(request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str) -> HttpResponse | None:
+def _worksheet_step(
+    request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str
+) -> HttpResponse | None:
     saved = (journey.answers.get(step.key, {}) if journey else {}) or {}
-    form = forms.WorksheetForm(_posted(request), initial=saved, fields=context["loc"].get("fields", []), language=language)
+    form = forms.WorksheetForm(
+        _posted(request), initial=saved, fields=context["loc"].get("fields", []), language=language
+    )
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         journey = services.journey_for_writing(request=request, language=language)
@@ -144,11 +159,15 @@ def _worksheet_step(request: HttpRequest, step: Step, journey: Journey | None, c
     return None
 
 
-def _readiness_step(request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str) -> HttpResponse | None:
+def _readiness_step(
+    request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str
+) -> HttpResponse | None:
     data_record = selectors.content_data("assessments:readiness")
     data = data_record.localized().data if data_record else {}
     previous = (journey.readiness or {}) if journey else {}
-    form = forms.ReadinessForm(_posted(request), initial=previous.get("answers", {}), questions=data.get("questions", []))
+    form = forms.ReadinessForm(
+        _posted(request), initial=previous.get("answers", {}), questions=data.get("questions", [])
+    )
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         journey = services.journey_for_writing(request=request, language=language)
@@ -161,7 +180,9 @@ def _readiness_step(request: HttpRequest, step: Step, journey: Journey | None, c
     return None
 
 
-def _country_step(request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str) -> HttpResponse | None:
+def _country_step(
+    request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str
+) -> HttpResponse | None:
     form = forms.CountryForm(_posted(request), initial={"country": journey.country if journey else ""})
     context["form"] = form
     if request.method == "POST" and form.is_valid():
@@ -180,7 +201,9 @@ def _needs_country(context: dict[str, Any]) -> bool:
     return context["needs_country"]
 
 
-def _legal_form_step(request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str) -> HttpResponse | None:
+def _legal_form_step(
+    request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str
+) -> HttpResponse | None:
     if _needs_country(context) or journey is None:
         return None
     record = selectors.content_data(f"legal-forms:{journey.country}")
@@ -194,16 +217,22 @@ def _legal_form_step(request: HttpRequest, step: Step, journey: Journey | None, 
         context["ranking"] = guidance.legal_form_ranking(
             data, owners=answers.get("owners", "single"), protect_assets=answers.get("protect_assets") == "yes"
         )
-        context["rules"] = selectors.rules_by_key([f["min_capital_rule"] for f in data.get("forms", []) if f.get("min_capital_rule")])
+        context["rules"] = selectors.rules_by_key(
+            [f["min_capital_rule"] for f in data.get("forms", []) if f.get("min_capital_rule")]
+        )
     return None
 
 
-def _eligibility_step(request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str) -> HttpResponse | None:
+def _eligibility_step(
+    request: HttpRequest, step: Step, journey: Journey | None, context: dict[str, Any], language: str
+) -> HttpResponse | None:
     if _needs_country(context) or journey is None:
         return None
     record = selectors.content_data(f"microcredit:{journey.country}")
     data = record.localized().data if record else {}
-    form = forms.EligibilityForm(_posted(request), initial=journey.answers.get(step.key, {}), questions=data.get("eligibility", []))
+    form = forms.EligibilityForm(
+        _posted(request), initial=journey.answers.get(step.key, {}), questions=data.get("eligibility", [])
+    )
     context["form"] = form
     providers = data.get("providers", [])
     rules = selectors.rules_by_key([p["max_amount_rule"] for p in providers if p.get("max_amount_rule")])
@@ -219,7 +248,7 @@ def _eligibility_step(request: HttpRequest, step: Step, journey: Journey | None,
     return None
 
 
-KIND_HANDLERS = {
+KIND_HANDLERS: dict[str, StepHandler] = {
     StepKind.TEXT: _text_step,
     StepKind.PLAN: _text_step,
     StepKind.WORKSHEET: _worksheet_step,
@@ -303,7 +332,9 @@ def rules_list(request: HttpRequest, country: str) -> HttpResponse:
         from django.http import Http404
 
         raise Http404
-    rows = [{"rule": rule, "label": rule.localized().get("label", rule.key), "value": rule_value(rule)} for rule in rules]
+    rows = [
+        {"rule": rule, "label": rule.localized().get("label", rule.key), "value": rule_value(rule)} for rule in rules
+    ]
     return render(request, "pathway/rules.html", {"rows": rows, "country": country.upper()})
 
 
@@ -315,12 +346,16 @@ def shared_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         membership = request.user.memberships.select_related("organisation").filter(is_active=True).first()  # type: ignore[union-attr]
         share = services.share_claim(
-            request=request, code=form.cleaned_data["code"], organisation_name=membership.organisation.name if membership else ""
+            request=request,
+            code=form.cleaned_data["code"],
+            organisation_name=membership.organisation.name if membership else "",
         )
         if share is not None:
             return redirect("pathway:shared_detail", share_id=share.pk)
         form.add_error("code", _("This code does not work: it is wrong, expired or withdrawn."))
-    return render(request, "pathway/shared_list.html", {"form": form, "shares": selectors.share_list_for_user(request.user)})
+    return render(
+        request, "pathway/shared_list.html", {"form": form, "shares": selectors.share_list_for_user(request.user)}
+    )
 
 
 @login_required
@@ -335,5 +370,13 @@ def shared_detail(request: HttpRequest, share_id: int) -> HttpResponse:
         for step in selectors.steps_in_order(stages)
         if step.key in journey.answers
     ]
-    context = {"share": share, "journey": journey, "answered": answered}
+    plan = plan_selectors.plan_for_journey(journey)
+    context = {
+        "share": share,
+        "journey": journey,
+        "answered": answered,
+        "plan": plan,
+        "plan_sections": plan_selectors.plan_sections_for_display(plan) if plan else [],
+        "results": plan_selectors.plan_results(plan) if plan else None,
+    }
     return render(request, "pathway/shared_detail.html", context)

@@ -371,6 +371,20 @@ def plan_results(plan: BusinessPlan) -> PlanResults:
     return results_from_inputs(plan.inputs or {})
 
 
+def plan_for_journey(journey: Any) -> BusinessPlan | None:
+    """The plan of a journey, for an adviser reading a shared journey."""
+    return BusinessPlan.objects.filter(journey=journey).first()
+
+
+def plan_sections_for_display(plan: BusinessPlan) -> list[tuple[str, str]]:
+    """(heading, text) of every written section, in the order of DOMAIN.md 4.1."""
+    return [
+        (str(section.label), str(plan.sections[section.key]))
+        for section in s.SECTIONS
+        if plan.sections.get(section.key)
+    ]
+
+
 def plan_for_request(request: HttpRequest) -> BusinessPlan | None:
     """The plan of this browser session's journey, if there is one (reading creates nothing)."""
     journey = journey_from_request(request)

@@ -50,9 +50,17 @@ def test_worksheet_fields_have_the_same_keys_in_every_language(imported: None) -
 def test_every_rule_reference_and_glossary_link_resolves(imported: None) -> None:
     rules = set(Rule.objects.values_list("key", flat=True))
     terms = set(GlossaryTerm.objects.values_list("slug", flat=True))
-    texts = [(f"{step.key} [{lang}]", t["body"]) for step in Step.objects.all() for lang, t in step.translations.items()]
-    texts += [(f"{stage.slug} [{lang}]", t["body"]) for stage in Stage.objects.all() for lang, t in stage.translations.items()]
-    texts += [(f"glossary/{term.slug} [{lang}]", t["body"]) for term in GlossaryTerm.objects.all() for lang, t in term.translations.items()]
+    texts = [
+        (f"{step.key} [{lang}]", t["body"]) for step in Step.objects.all() for lang, t in step.translations.items()
+    ]
+    texts += [
+        (f"{stage.slug} [{lang}]", t["body"]) for stage in Stage.objects.all() for lang, t in stage.translations.items()
+    ]
+    texts += [
+        (f"glossary/{term.slug} [{lang}]", t["body"])
+        for term in GlossaryTerm.objects.all()
+        for lang, t in term.translations.items()
+    ]
     missing_rules = [(where, key) for where, body in texts for key in RULE_REF.findall(body) if key not in rules]
     missing_terms = [(where, m[0]) for where, body in texts for m in GLOSSARY_LINK.findall(body) if m[0] not in terms]
     assert not missing_rules, missing_rules

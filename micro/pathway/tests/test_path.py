@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -172,7 +173,9 @@ def test_unverified_facts_are_shown_in_a_box(client: Client, content_pack: Path)
 
 def test_legal_form_chooser_ranks_limited_liability_first_when_asked(client: Client, content_pack: Path) -> None:
     client.post("/en/start/03-rules/00-country/", {"country": "IT"})
-    html = client.post("/en/start/03-rules/it-2-legal-forms/", {"owners": "single", "protect_assets": "yes"}).content.decode()
+    html = client.post(
+        "/en/start/03-rules/it-2-legal-forms/", {"owners": "single", "protect_assets": "yes"}
+    ).content.decode()
     assert html.index("Small company") < html.index("Sole trader")
 
 
@@ -193,7 +196,7 @@ def test_share_claim_read_and_withdraw(client: Client, content_pack: Path) -> No
     _start_journey(client)
     page = client.post("/en/start/journey/", {"purpose": "Loan request", "days": "30"}).content.decode()
     share_code = CODE.findall(page)[-1]
-    operator = UserFactory()
+    operator: Any = UserFactory()
     MembershipFactory(user=operator, role="operator")
     adviser = Client()
     adviser.force_login(operator)
@@ -215,7 +218,7 @@ def test_share_code_cannot_be_claimed_by_a_second_operator(client: Client, conte
     share_code = CODE.findall(page)[-1]
     first, second = Client(), Client()
     for user_client in (first, second):
-        user = UserFactory()
+        user: Any = UserFactory()
         MembershipFactory(user=user, role="operator")
         user_client.force_login(user)
     assert first.post("/en/shared/", {"code": share_code}).status_code == 302
@@ -226,7 +229,7 @@ def test_share_code_cannot_be_claimed_by_a_second_operator(client: Client, conte
 
 
 def test_people_without_a_staff_role_cannot_open_shares(client: Client, content_pack: Path) -> None:
-    user = UserFactory()
+    user: Any = UserFactory()
     client.force_login(user)
     assert client.get("/en/shared/").status_code == 403
 
@@ -274,3 +277,25 @@ def test_rules_page_lists_figures_with_sources(client: Client, content_pack: Pat
     assert "Max microcredit" in html and "https://example.org/it" in html
     assert client.get("/en/start/rules/XX/").status_code == 404
     assert client.get("/it/start/rules/it/").status_code == 200
+
+
+def test_the_adviser_sees_the_shared_plan_with_its_numbers(client: Client, content_pack: Path) -> None:
+    _start_journey(client)
+    journey = Journey.objects.get()
+    from micro.plans.models import BusinessPlan
+
+    BusinessPlan.objects.create(
+        journey=journey,
+        title="Sartoria Amina",
+        sections={"summary": "A tailoring shop"},
+        inputs={"loan": {"principal": "10000", "annual_rate": "6.9", "months": "48", "method": "french"}},
+    )
+    page = client.post("/en/start/journey/", {"purpose": "Loan request", "days": "30"}).content.decode()
+    share_code = CODE.findall(page)[-1]
+    operator: Any = UserFactory()
+    MembershipFactory(user=operator, role="operator")
+    adviser = Client()
+    adviser.force_login(operator)
+    detail = adviser.post("/en/shared/", {"code": share_code}, follow=True).content.decode()
+    assert "Sartoria Amina" in detail and "A tailoring shop" in detail
+    assert "239.00" in detail or "239,00" in detail
