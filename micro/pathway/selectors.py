@@ -56,8 +56,12 @@ def rules_by_key(keys: list[str] | None = None) -> dict[str, Rule]:
     return {rule.key: rule for rule in rules}
 
 
-def rule_list_for_country(country: str) -> QuerySet[Rule]:
-    return Rule.objects.filter(country__in=[country, "EU"]).order_by("country", "key")
+def rule_list_for_country_or_404(country: str) -> list[Rule]:
+    """A country's figures plus the EU-wide ones; 404 for a country we have no figures for."""
+    rules = list(Rule.objects.filter(country__in=[country.upper(), "EU"]).order_by("country", "key"))
+    if not any(rule.country == country.upper() for rule in rules):
+        raise Http404
+    return rules
 
 
 def glossary_slugs() -> set[str]:

@@ -156,7 +156,7 @@ def share_withdraw(*, journey: Journey, share_id: int) -> None:
 
 
 @transaction.atomic
-def share_claim(*, request: HttpRequest, code: str, organisation_name: str) -> JourneyShare | None:
+def share_claim(*, request: HttpRequest, code: str) -> JourneyShare | None:
     """An operator enters a share code and gets read access, until expiry or withdrawal."""
     normalised = normalise_code(code)
     if len(normalised) != CODE_LENGTH or resume_is_throttled(request):
@@ -168,7 +168,8 @@ def share_claim(*, request: HttpRequest, code: str, organisation_name: str) -> J
         return None
     if share.claimed_by_id is None:
         share.claimed_by = request.user  # type: ignore[assignment]
-        share.claimed_organisation_name = organisation_name[:200]
+        membership = request.user.memberships.select_related("organisation").filter(is_active=True).first()  # type: ignore[union-attr]
+        share.claimed_organisation_name = membership.organisation.name[:200] if membership else ""
         share.claimed_at = timezone.now()
         share.save(update_fields=["claimed_by", "claimed_organisation_name", "claimed_at", "updated_at"])
     audit_record(action="journey_share.claim", request=request, obj=share)

@@ -327,11 +327,7 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def rules_list(request: HttpRequest, country: str) -> HttpResponse:
-    rules = list(selectors.rule_list_for_country(country.upper()))
-    if not rules:
-        from django.http import Http404
-
-        raise Http404
+    rules = selectors.rule_list_for_country_or_404(country)
     rows = [
         {"rule": rule, "label": rule.localized().get("label", rule.key), "value": rule_value(rule)} for rule in rules
     ]
@@ -344,12 +340,7 @@ def shared_list(request: HttpRequest) -> HttpResponse:
     ensure(has_staff_role(request.user))
     form = forms.ClaimShareForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        membership = request.user.memberships.select_related("organisation").filter(is_active=True).first()  # type: ignore[union-attr]
-        share = services.share_claim(
-            request=request,
-            code=form.cleaned_data["code"],
-            organisation_name=membership.organisation.name if membership else "",
-        )
+        share = services.share_claim(request=request, code=form.cleaned_data["code"])
         if share is not None:
             return redirect("pathway:shared_detail", share_id=share.pk)
         form.add_error("code", _("This code does not work: it is wrong, expired or withdrawn."))
