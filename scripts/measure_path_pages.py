@@ -8,7 +8,7 @@ import os
 import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-import django  # noqa: E402
+import django
 
 django.setup()
 from django.db import connection  # noqa: E402
@@ -37,7 +37,9 @@ def main() -> None:
             started = time.perf_counter()
             response = client.get(url)
             elapsed = (time.perf_counter() - started) * 1000
-        print(f"{url:50} {response.status_code} queries={len(queries.captured_queries):2d} bytes={len(response.content):6d} {elapsed:.0f} ms")
+        print(
+            f"{url:50} {response.status_code} queries={len(queries.captured_queries):2d} bytes={len(response.content):6d} {elapsed:.0f} ms"
+        )
 
 
 if __name__ == "__main__":
