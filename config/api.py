@@ -7,7 +7,9 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import NinjaAPI, Schema
 
+from micro.events.api import router as events_router
 from micro.plans.api import router as finance_router
+from micro.practices.api import router as practices_router
 
 api = NinjaAPI(
     title="MICRO platform API",
@@ -40,3 +42,5 @@ def meta(request: HttpRequest) -> dict[str, object]:
 
 
 api.add_router("/finance/", finance_router)
+api.add_router("/practices/", practices_router)
+api.add_router("/events/", events_router)

@@ -18,7 +18,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("micro.core.urls")),
     path("", include("micro.accounts.urls")),
+    path("learn/", include("micro.learning.urls")),
     path("start/plan/", include("micro.plans.urls")),
+    path("practices/", include("micro.practices.urls")),
+    path("events/", include("micro.events.urls")),
     path("", include("micro.pathway.urls")),
     prefix_default_language=True,
 )
