@@ -1,0 +1,377 @@
+"""Authoring in the Django admin: courses → modules → lessons, banks → questions → choices,
+activities → quiz parts / scenario nodes / rubric criteria, each with inlines, and a
+"preview as a learner" link on lessons and activities.
+
+Texts live in each item's ``translations`` field ({"en": {"title": …, "status": "reviewed"}, …});
+the forms check its shape, numeric questions get their answer from the finance core on save.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from micro.learning import models
+from micro.learning.computed import ComputeError, compute_answer
+from micro.learning.services.authoring import scenario_scores_clean, translations_check
+from micro.learning.uploads import MAX_IMAGE_BYTES, sniff_image
+
+TRANSLATIONS_HELP = _(
+    'Texts per language, for example {"en": {"title": "…", "status": "reviewed"}, "it": {"title": "…", "status": "draft"}}.'
+)
+
+
+class TranslatableForm(forms.ModelForm):
+    def clean_translations(self) -> Any:
+        value = self.cleaned_data.get("translations")
+        problems = translations_check(value)
+        if problems:
+            raise ValidationError(problems)
+        return value
+
+
+def _form(model: type[Any], base: type[forms.ModelForm] = TranslatableForm) -> type[forms.ModelForm]:
+    meta = type("Meta", (), {"model": model, "fields": "__all__", "help_texts": {"translations": TRANSLATIONS_HELP}})
+    return type(f"{model.__name__}AdminForm", (base,), {"Meta": meta})
+
+
+class QuestionForm(TranslatableForm):
+    class Meta:
+        model = models.Question
+        fields = [
+            "bank",
+            "key",
+            "order",
+            "kind",
+            "points",
+            "competences",
+            "shuffle_choices",
+            "multiple_scoring",
+            "numeric_compute",
+            "numeric_answer",
+            "numeric_tolerance",
+            "tolerance_mode",
+            "unit",
+            "is_retired",
+            "translations",
+        ]
+        help_texts = {"translations": TRANSLATIONS_HELP}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") == models.QuestionKind.NUMERIC:
+            spec = cleaned.get("numeric_compute") or {}
+            if spec:
+                try:
+                    cleaned["numeric_answer"] = compute_answer(spec)
+                except ComputeError as error:
+                    self.add_error("numeric_compute", str(error))
+                else:
+                    self.instance.numeric_answer = cleaned["numeric_answer"]
+            elif cleaned.get("numeric_answer") is None:
+                self.add_error("numeric_answer", _("A numeric question needs an answer or a finance calculation."))
+        return cleaned
+
+
+class ScenarioChoiceForm(TranslatableForm):
+    class Meta:
+        model = models.ScenarioChoice
+        fields = ["node", "key", "order", "next_node", "scores", "translations"]
+        help_texts = {"scores": _('Competence codes and points from 0 to 3, for example {"IC-3": 2, "EF-3": 1}.')}
+
+    def clean_scores(self) -> Any:
+        return scenario_scores_clean(self.cleaned_data.get("scores"))
+
+
+def preview_link(url_name: str) -> Any:
+    @admin.display(description=_("preview"))
+    def link(_admin: Any, obj: Any) -> str:
+        if obj.pk is None:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse(url_name, args=[obj.pk]), _("Preview as a learner"))
+
+    return link
+
+
+# --- framework -------------------------------------------------------------------------------
+
+
+@admin.register(models.ReferenceCompetence)
+class ReferenceCompetenceAdmin(admin.ModelAdmin):
+    form = _form(models.ReferenceCompetence)
+    list_display = ["code", "framework", "unverified"]
+    list_filter = ["framework", "unverified"]
+    search_fields = ["code"]
+
+
+class CompetenceInline(admin.TabularInline):
+    model = models.Competence
+    form = _form(models.Competence)
+    fields = ["code", "order", "translations"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(models.CompetenceArea)
+class CompetenceAreaAdmin(admin.ModelAdmin):
+    form = _form(models.CompetenceArea)
+    list_display = ["slug", "order"]
+    inlines = [CompetenceInline]
+
+
+class CompetenceLevelInline(admin.TabularInline):
+    model = models.CompetenceLevel
+    form = _form(models.CompetenceLevel)
+    extra = 0
+
+
+@admin.register(models.Competence)
+class CompetenceAdmin(admin.ModelAdmin):
+    form = _form(models.Competence)
+    list_display = ["code", "area", "order"]
+    list_select_related = ["area"]
+    list_filter = ["area"]
+    filter_horizontal = ["references"]
+    inlines = [CompetenceLevelInline]
+
+
+# --- courses ---------------------------------------------------------------------------------
+
+
+class ModuleInline(admin.TabularInline):
+    model = models.Module
+    form = _form(models.Module)
+    fields = ["slug", "order", "area", "is_retired", "translations"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(models.Course)
+class CourseAdmin(admin.ModelAdmin):
+    form = _form(models.Course)
+    list_display = ["slug", "order", "is_published", "updated_at"]
+    list_filter = ["is_published"]
+    inlines = [ModuleInline]
+
+
+class LessonInline(admin.TabularInline):
+    model = models.Lesson
+    form = _form(models.Lesson)
+    fields = ["slug", "order", "minutes", "is_retired"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(models.Module)
+class ModuleAdmin(admin.ModelAdmin):
+    form = _form(models.Module)
+    list_display = ["__str__", "order", "area", "is_retired"]
+    list_select_related = ["course", "area"]
+    list_filter = ["course", "is_retired"]
+    inlines = [LessonInline]
+
+
+class LessonImageForm(TranslatableForm):
+    """Every language of an image needs its alternative text; the file must really be an image."""
+
+    class Meta:
+        model = models.LessonImage
+        fields = ["key", "file", "order", "translations"]
+        help_texts = {"translations": _('For example {"en": {"alt": "…", "caption": "…", "status": "reviewed"}}.')}
+
+    def clean_translations(self) -> Any:
+        value = self.cleaned_data.get("translations")
+        problems = translations_check(value, required=("alt",))
+        if not value:
+            problems.append("alt is missing")
+        if problems:
+            raise ValidationError(problems)
+        return value
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):
+            data = upload.read(MAX_IMAGE_BYTES + 1)
+            upload.seek(0)
+            kind = sniff_image(data)
+            if kind is None or len(data) > MAX_IMAGE_BYTES:
+                raise ValidationError(_("Upload a PNG, JPEG, GIF or WebP image of at most 2 MB."))
+            self.instance.content_type = kind
+        return upload
+
+
+class LessonImageInline(admin.TabularInline):
+    model = models.LessonImage
+    form = LessonImageForm
+    extra = 0
+
+
+class LessonResourceInline(admin.TabularInline):
+    model = models.LessonResource
+    form = _form(models.LessonResource)
+    extra = 0
+
+
+class ActivityInline(admin.TabularInline):
+    model = models.Activity
+    form = _form(models.Activity)
+    fields = ["slug", "kind", "order", "is_retired"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(models.Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    form = _form(models.Lesson)
+    list_display = ["__str__", "order", "minutes", "is_retired", "preview"]
+    list_filter = ["module__course", "is_retired"]
+    list_select_related = ["module"]
+    filter_horizontal = ["competences", "prerequisites"]
+    readonly_fields = ["preview"]
+    inlines = [LessonImageInline, LessonResourceInline, ActivityInline]
+    preview = preview_link("learning:preview_lesson")
+
+
+# --- questions -------------------------------------------------------------------------------
+
+
+class QuestionInline(admin.TabularInline):
+    model = models.Question
+    form = QuestionForm
+    fields = ["key", "kind", "order", "points", "is_retired"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(models.QuestionBank)
+class QuestionBankAdmin(admin.ModelAdmin):
+    form = _form(models.QuestionBank)
+    list_display = ["__str__"]
+    list_select_related = ["course"]
+    list_filter = ["course"]
+    inlines = [QuestionInline]
+
+
+class ChoiceInline(admin.TabularInline):
+    model = models.Choice
+    form = _form(models.Choice)
+    extra = 0
+
+
+@admin.register(models.Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionForm
+    list_display = ["__str__", "kind", "points", "numeric_answer", "is_retired"]
+    list_filter = ["bank__course", "kind", "is_retired"]
+    list_select_related = ["bank"]
+    filter_horizontal = ["competences"]
+    inlines = [ChoiceInline]
+
+
+# --- activities ------------------------------------------------------------------------------
+
+
+class QuizPartInline(admin.TabularInline):
+    model = models.QuizPart
+    extra = 0
+
+
+class ScenarioNodeInline(admin.TabularInline):
+    model = models.ScenarioNode
+    form = _form(models.ScenarioNode)
+    fields = ["key", "order", "is_start", "translations"]
+    extra = 0
+    show_change_link = True
+
+
+class RubricCriterionInline(admin.TabularInline):
+    model = models.RubricCriterion
+    form = _form(models.RubricCriterion)
+    fields = ["key", "order", "translations"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(models.Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    form = _form(models.Activity)
+    list_display = ["__str__", "kind", "max_attempts", "time_limit_minutes", "pass_percent", "is_retired", "preview"]
+    list_filter = ["kind", "lesson__module__course", "is_retired"]
+    list_select_related = ["lesson__module"]
+    filter_horizontal = ["competences"]
+    readonly_fields = ["preview"]
+    inlines = [QuizPartInline, ScenarioNodeInline, RubricCriterionInline]
+    preview = preview_link("learning:preview_activity")
+
+
+class ScenarioChoiceInline(admin.StackedInline):
+    model = models.ScenarioChoice
+    form = ScenarioChoiceForm
+    fk_name = "node"
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
+        if db_field.name == "next_node":
+            node_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            node = models.ScenarioNode.objects.filter(pk=node_id).first() if node_id else None
+            kwargs["queryset"] = (
+                models.ScenarioNode.objects.filter(activity=node.activity)
+                if node
+                else models.ScenarioNode.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(models.ScenarioNode)
+class ScenarioNodeAdmin(admin.ModelAdmin):
+    form = _form(models.ScenarioNode)
+    list_display = ["__str__", "activity", "order", "is_start"]
+    list_select_related = ["activity__lesson__module"]
+    list_filter = ["activity"]
+    inlines = [ScenarioChoiceInline]
+
+
+class RubricLevelInline(admin.TabularInline):
+    model = models.RubricLevel
+    form = _form(models.RubricLevel)
+    extra = 0
+
+
+@admin.register(models.RubricCriterion)
+class RubricCriterionAdmin(admin.ModelAdmin):
+    form = _form(models.RubricCriterion)
+    list_display = ["__str__", "activity", "order"]
+    list_select_related = ["activity__lesson__module"]
+    filter_horizontal = ["competences"]
+    inlines = [RubricLevelInline]
+
+
+# --- learner records (read only: they change only through the learning pages) ---------------
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(models.Attempt)
+class AttemptAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "status", "percent", "passed", "created_at"]
+    list_filter = ["status", "passed"]
+    list_select_related = ["activity", "learner"]
+
+
+@admin.register(models.Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "status", "created_at"]
+    list_filter = ["status"]
+    exclude = ["file"]

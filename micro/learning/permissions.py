@@ -1,0 +1,76 @@
+"""Who may do what in the e-learning platform. Pure functions of (user, object).
+
+* Every signed-in person with an active staff role (coordinator, partner admin, trainer,
+  operator) is a learner and sees the published courses.
+* Authors (admin users, coordinators) also see unpublished courses and preview them as a learner.
+* A learner's records (answers, runs, submissions) are seen by the learner, by trainers of an
+  organisation the learner belongs to and by coordinators. Reviewing is for those trainers and
+  coordinators, never for the learner themself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from micro.accounts.models import Role
+from micro.accounts.permissions import active_roles, has_staff_role, is_coordinator
+
+
+def is_learner(user: Any) -> bool:
+    return has_staff_role(user)
+
+
+def can_author(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_staff) or is_coordinator(user)
+
+
+def can_view_course(user: Any, course: Any) -> bool:
+    if not is_learner(user) and not can_author(user):
+        return False
+    return bool(course.is_published) or can_author(user)
+
+
+def trainer_organisation_ids(user: Any) -> set[int]:
+    """Organisations in which ``user`` is an active trainer."""
+    return {org_id for org_id, role in active_roles(user).items() if role == Role.TRAINER}
+
+
+def can_review_learner(user: Any, learner: Any) -> bool:
+    """Coordinators, and trainers who share an organisation with ``learner``; never oneself."""
+    if learner is None or not getattr(user, "is_authenticated", False) or user.pk == learner.pk:
+        return False
+    if is_coordinator(user):
+        return True
+    trainer_in = trainer_organisation_ids(user)
+    return bool(trainer_in) and bool(trainer_in & set(active_roles(learner)))
+
+
+def can_view_learner_record(user: Any, learner: Any) -> bool:
+    """The learner themself, or someone who may review them."""
+    if getattr(user, "is_authenticated", False) and learner is not None and user.pk == learner.pk:
+        return is_learner(user)
+    return can_review_learner(user, learner)
+
+
+def can_view_attempt(user: Any, attempt: Any) -> bool:
+    return can_view_learner_record(user, attempt.learner)
+
+
+def can_answer_attempt(user: Any, attempt: Any) -> bool:
+    """Only the learner writes into their own attempt."""
+    return getattr(user, "is_authenticated", False) and attempt.learner_id == user.pk and is_learner(user)
+
+
+def can_view_submission(user: Any, submission: Any) -> bool:
+    return can_view_learner_record(user, submission.learner)
+
+
+def can_review_submission(user: Any, submission: Any) -> bool:
+    return can_review_learner(user, submission.learner)
+
+
+def can_review_anyone(user: Any) -> bool:
+    """Shows the review queue in the navigation."""
+    return is_coordinator(user) or bool(trainer_organisation_ids(user))

@@ -1,0 +1,302 @@
+"""Courses, outlines with the learner's progress, lessons and their files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from micro.learning import permissions
+from micro.learning.models import (
+    Activity,
+    ActivityProgress,
+    Course,
+    Lesson,
+    LessonProgress,
+    Module,
+)
+
+# --- building blocks -------------------------------------------------------------------------
+
+
+def _live_lessons() -> QuerySet[Lesson]:
+    return Lesson.objects.filter(is_retired=False).order_by("order", "slug")
+
+
+def _live_activities() -> QuerySet[Activity]:
+    return Activity.objects.filter(is_retired=False).order_by("order", "slug")
+
+
+def course_queryset_for(user: Any) -> QuerySet[Course]:
+    courses = Course.objects.order_by("order", "slug")
+    if permissions.can_author(user):
+        return courses
+    if not permissions.is_learner(user):
+        return courses.none()
+    return courses.filter(is_published=True)
+
+
+@dataclass
+class ActivityState:
+    activity: Activity
+    progress: ActivityProgress | None = None
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.progress and self.progress.completed_at)
+
+    @property
+    def tries(self) -> int:
+        return self.progress.tries if self.progress else 0
+
+    @property
+    def best_percent(self) -> Decimal | None:
+        return self.progress.best_percent if self.progress else None
+
+
+@dataclass
+class LessonState:
+    lesson: Lesson
+    progress: LessonProgress | None
+    activities: list[ActivityState]
+    missing: list[Lesson] = field(default_factory=list)  # prerequisites not yet completed
+
+    @property
+    def read(self) -> bool:
+        return bool(self.progress and self.progress.read_at)
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.progress and self.progress.completed_at)
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.missing)
+
+    @property
+    def items(self) -> int:
+        return 1 + len(self.activities)
+
+    @property
+    def items_done(self) -> int:
+        return int(self.read) + sum(1 for state in self.activities if state.completed)
+
+
+@dataclass
+class ModuleState:
+    module: Module
+    lessons: list[LessonState]
+
+
+@dataclass
+class Outline:
+    course: Course
+    modules: list[ModuleState]
+
+    @property
+    def lessons(self) -> list[LessonState]:
+        return [state for module in self.modules for state in module.lessons]
+
+    @property
+    def total(self) -> int:
+        return sum(state.items for state in self.lessons)
+
+    @property
+    def done(self) -> int:
+        return sum(state.items_done for state in self.lessons)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def minutes(self) -> int:
+        return sum(state.lesson.minutes for state in self.lessons)
+
+    @property
+    def next_lesson(self) -> LessonState | None:
+        """The first lesson, in course order, that is open and not yet complete."""
+        return next((state for state in self.lessons if not state.completed and not state.locked), None)
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.lessons) and all(state.completed for state in self.lessons)
+
+
+def _progress_maps(
+    user: Any, lesson_ids: set[int], activity_ids: set[int]
+) -> tuple[dict[int, LessonProgress], dict[int, ActivityProgress]]:
+    if not getattr(user, "is_authenticated", False):
+        return {}, {}
+    lessons = {p.lesson_id: p for p in LessonProgress.objects.filter(learner=user, lesson_id__in=lesson_ids)}
+    activities = {p.activity_id: p for p in ActivityProgress.objects.filter(learner=user, activity_id__in=activity_ids)}
+    return lessons, activities
+
+
+def _outlines(user: Any, courses: list[Course]) -> list[Outline]:
+    """Outlines for ``courses`` (their modules, lessons and activities prefetched) in five queries."""
+    all_lessons = [lesson for course in courses for module in course.modules.all() for lesson in module.lessons.all()]
+    prereq_ids = {pre.pk for lesson in all_lessons for pre in lesson.prerequisites.all()}
+    lesson_ids = {lesson.pk for lesson in all_lessons} | prereq_ids
+    activity_ids = {activity.pk for lesson in all_lessons for activity in lesson.activities.all()}
+    lesson_progress, activity_progress = _progress_maps(user, lesson_ids, activity_ids)
+    outlines = []
+    for course in courses:
+        modules = []
+        for module in course.modules.all():
+            states = []
+            for lesson in module.lessons.all():
+                missing = [
+                    pre
+                    for pre in lesson.prerequisites.all()
+                    if not (lesson_progress.get(pre.pk) and lesson_progress[pre.pk].completed_at)
+                ]
+                states.append(
+                    LessonState(
+                        lesson=lesson,
+                        progress=lesson_progress.get(lesson.pk),
+                        activities=[ActivityState(a, activity_progress.get(a.pk)) for a in lesson.activities.all()],
+                        missing=missing,
+                    )
+                )
+            modules.append(ModuleState(module=module, lessons=states))
+        outlines.append(Outline(course=course, modules=modules))
+    return outlines
+
+
+def _with_structure(courses: QuerySet[Course]) -> QuerySet[Course]:
+    return courses.prefetch_related(
+        Prefetch("modules", queryset=Module.objects.filter(is_retired=False).select_related("area")),
+        Prefetch(
+            "modules__lessons",
+            queryset=_live_lessons().prefetch_related(
+                Prefetch("prerequisites", queryset=Lesson.objects.select_related("module__course")),
+                Prefetch("activities", queryset=_live_activities()),
+            ),
+        ),
+    )
+
+
+# --- courses and lessons ---------------------------------------------------------------------
+
+
+def course_outlines_for_learner(user: Any) -> list[Outline]:
+    """Every course the user may see, with their progress (course list, progress page)."""
+    return _outlines(user, list(_with_structure(course_queryset_for(user))))
+
+
+def course_outline_for_learner(user: Any, slug: str) -> Outline:
+    course = _with_structure(course_queryset_for(user).filter(slug=slug)).first()
+    if course is None:
+        raise Http404
+    return _outlines(user, [course])[0]
+
+
+@dataclass
+class LessonPage:
+    lesson: Lesson
+    state: LessonState
+    previous: Lesson | None
+    following: Lesson | None
+
+
+def lesson_get_for_learner(user: Any, course_slug: str, module_slug: str, lesson_slug: str) -> LessonPage:
+    """A lesson the user may see, with everything its page shows, in a fixed number of queries."""
+    lesson = (
+        Lesson.objects.filter(
+            slug=lesson_slug,
+            is_retired=False,
+            module__slug=module_slug,
+            module__is_retired=False,
+            module__course__slug=course_slug,
+            module__course__in=course_queryset_for(user),
+        )
+        .select_related("module__course")
+        .prefetch_related(
+            "competences",
+            "images",
+            "resources",
+            Prefetch("prerequisites", queryset=Lesson.objects.select_related("module__course")),
+            Prefetch("activities", queryset=_live_activities()),
+        )
+        .first()
+    )
+    if lesson is None:
+        raise Http404
+    return lesson_page(user, lesson)
+
+
+def lesson_page(user: Any, lesson: Lesson) -> LessonPage:
+    prerequisites = list(lesson.prerequisites.all())
+    activities = list(lesson.activities.all())
+    lesson_progress, activity_progress = _progress_maps(
+        user, {lesson.pk} | {pre.pk for pre in prerequisites}, {a.pk for a in activities}
+    )
+    missing = [
+        pre for pre in prerequisites if not (lesson_progress.get(pre.pk) and lesson_progress[pre.pk].completed_at)
+    ]
+    state = LessonState(
+        lesson=lesson,
+        progress=lesson_progress.get(lesson.pk),
+        activities=[ActivityState(a, activity_progress.get(a.pk)) for a in activities],
+        missing=missing,
+    )
+    siblings = list(
+        Lesson.objects.filter(module__course_id=lesson.module.course_id, is_retired=False, module__is_retired=False)
+        .order_by("module__order", "module__slug", "order", "slug")
+        .select_related("module")
+        .only("pk", "slug", "order", "translations", "module__slug", "module__order")
+    )
+    index = next((i for i, item in enumerate(siblings) if item.pk == lesson.pk), -1)
+    previous = siblings[index - 1] if index > 0 else None
+    following = siblings[index + 1] if 0 <= index < len(siblings) - 1 else None
+    return LessonPage(lesson=lesson, state=state, previous=previous, following=following)
+
+
+def lesson_get_for_author(user: Any, lesson_id: int) -> LessonPage:
+    """Any lesson, published or not, for the author's preview (no learner records are read)."""
+    if not permissions.can_author(user):
+        raise Http404
+    lesson = (
+        Lesson.objects.filter(pk=lesson_id)
+        .select_related("module__course")
+        .prefetch_related(
+            "competences",
+            "images",
+            "resources",
+            Prefetch("prerequisites", queryset=Lesson.objects.select_related("module__course")),
+            Prefetch("activities", queryset=_live_activities()),
+        )
+        .first()
+    )
+    if lesson is None:
+        raise Http404
+    return lesson_page(None, lesson)
+
+
+def lesson_prerequisites_missing(learner: Any, lesson: Lesson) -> list[Lesson]:
+    prerequisites = list(lesson.prerequisites.select_related("module__course"))
+    if not prerequisites:
+        return []
+    done = set(
+        LessonProgress.objects.filter(
+            learner=learner, lesson__in=prerequisites, completed_at__isnull=False
+        ).values_list("lesson_id", flat=True)
+    )
+    return [pre for pre in prerequisites if pre.pk not in done]
+
+
+def lesson_file_for_learner(user: Any, model: type[Any], pk: int) -> Any:
+    """A lesson image or resource file, if the user may see its course (authors see drafts too)."""
+    item = (
+        model.objects.filter(pk=pk, lesson__module__course__in=course_queryset_for(user))
+        .exclude(file="")
+        .select_related("lesson")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
