@@ -51,6 +51,7 @@ var:
 run: $(VENV)/.runtime translations | var
 	@$(PY) manage.py migrate --no-input -v0
 	@$(PY) manage.py content_import
+	@$(PY) manage.py course_import
 	@$(PY) manage.py demo_load
 	@$(PY) manage.py collectstatic --no-input -v0 >/dev/null 2>&1 || true
 	@echo ""

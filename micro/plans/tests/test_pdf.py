@@ -33,7 +33,7 @@ def read(content: bytes) -> tuple[PdfReader, str]:
 def shown_value(page: str, css_class: str) -> str:
     match = re.search(rf'class="{css_class}">([^<]+)<', page)
     assert match, css_class
-    return html.unescape(match.group(1))
+    return unicodedata.normalize("NFKC", html.unescape(match.group(1)))
 
 
 def download(client: Client, language: str) -> bytes:
