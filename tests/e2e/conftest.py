@@ -135,3 +135,12 @@ def sign_in_cookie(live_server: Any) -> Any:
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
 
     return add
+
+
+@pytest.fixture
+def path_content(transactional_db: Any) -> None:
+    """The real content packs under content/ (path, rules, glossary, data), imported as ``make run`` does."""
+    from micro.pathway.content import content_import
+
+    report = content_import()
+    assert report.errors == [], report.errors
