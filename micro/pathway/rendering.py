@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -54,14 +54,15 @@ def rule_html(rule: Rule | None, key: str) -> SafeString:
         )
     if not rule.verified:
         notes.append(_("to be confirmed"))
+    source = format_html('<a href="{}" rel="noopener nofollow">{}</a>', rule.source_url or "#", _("source"))
+    details = _("(%(source)s, recorded %(date)s%(notes)s)") % {
+        "source": source,
+        "date": conditional_escape(recorded),
+        "notes": conditional_escape("".join(_("; %(note)s") % {"note": note} for note in notes)),
+    }
+    safe_details = mark_safe(details)  # noqa: S308 - the parts were escaped above, the pattern is our catalogue
     return format_html(
-        '<span class="rule"><strong>{}</strong> <small>(<a href="{}" rel="noopener nofollow">{}</a>, {} {}{})</small></span>',
-        rule_value(rule),
-        rule.source_url or "#",
-        _("source"),
-        _("recorded"),
-        recorded,
-        "".join(f"; {note}" for note in notes),
+        '<span class="rule"><strong>{}</strong> <small>{}</small></span>', rule_value(rule), safe_details
     )
 
 

@@ -210,9 +210,10 @@ def _legal_form_step(
     data = record.localized().data if record else {}
     form = forms.LegalFormForm(_posted(request), initial=journey.answers.get(step.key, {}))
     context["form"] = form
-    answers = form.cleaned_data if request.method == "POST" and form.is_valid() else journey.answers.get(step.key)
     if request.method == "POST" and form.is_valid():
         services.journey_save_answers(journey=journey, step_key=step.key, answers=form.cleaned_data)
+        return redirect("pathway:step", stage_slug=step.stage.slug, step_slug=step.slug)
+    answers = journey.answers.get(step.key)
     if answers:
         context["ranking"] = guidance.legal_form_ranking(
             data, owners=answers.get("owners", "single"), protect_assets=answers.get("protect_assets") == "yes"
@@ -242,8 +243,8 @@ def _eligibility_step(
     ]
     if request.method == "POST" and form.is_valid():
         services.journey_save_answers(journey=journey, step_key=step.key, answers=form.cleaned_data)
-        context["eligibility"] = guidance.eligibility_result(data, form.cleaned_data)
-    elif journey.answers.get(step.key):
+        return redirect("pathway:step", stage_slug=step.stage.slug, step_slug=step.slug)
+    if journey.answers.get(step.key):
         context["eligibility"] = guidance.eligibility_result(data, journey.answers[step.key])
     return None
 

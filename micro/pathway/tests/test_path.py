@@ -174,16 +174,20 @@ def test_unverified_facts_are_shown_in_a_box(client: Client, content_pack: Path)
 def test_legal_form_chooser_ranks_limited_liability_first_when_asked(client: Client, content_pack: Path) -> None:
     client.post("/en/start/03-rules/00-country/", {"country": "IT"})
     html = client.post(
-        "/en/start/03-rules/it-2-legal-forms/", {"owners": "single", "protect_assets": "yes"}
+        "/en/start/03-rules/it-2-legal-forms/", {"owners": "single", "protect_assets": "yes"}, follow=True
     ).content.decode()
     assert html.index("Small company") < html.index("Sole trader")
 
 
 def test_eligibility_says_not_yet_with_advice(client: Client, content_pack: Path) -> None:
     client.post("/en/start/03-rules/00-country/", {"country": "IT"})
-    html = client.post("/en/start/05-microcredit/03-eligibility/", {"residence": "no", "plan": "yes"}).content.decode()
+    html = client.post(
+        "/en/start/05-microcredit/03-eligibility/", {"residence": "no", "plan": "yes"}, follow=True
+    ).content.decode()
     assert "Not yet" in html and "Check your permit first." in html
-    html = client.post("/en/start/05-microcredit/03-eligibility/", {"residence": "yes", "plan": "yes"}).content.decode()
+    html = client.post(
+        "/en/start/05-microcredit/03-eligibility/", {"residence": "yes", "plan": "yes"}, follow=True
+    ).content.decode()
     assert "You can ask for a microcredit" in html and "75,000" in html
 
 
