@@ -375,3 +375,24 @@ class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "status", "created_at"]
     list_filter = ["status"]
     exclude = ["file"]
+
+
+class EnrolmentInline(admin.TabularInline):
+    model = models.Enrolment
+    fields = ["learner", "organisation"]
+    raw_id_fields = ["learner"]
+    extra = 0
+
+
+class CohortSessionInline(admin.TabularInline):
+    model = models.CohortSession
+    fields = ["kind", "starts_at", "ends_at", "module", "title", "place", "link"]
+    extra = 0
+
+
+@admin.register(models.Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "course", "starts_on", "ends_on"]
+    list_select_related = ["course"]
+    filter_horizontal = ["trainers"]
+    inlines = [CohortSessionInline, EnrolmentInline]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from micro.core.numbers import NumberFormatError
 from micro.learning import scoring
 from micro.learning.models import (
+    AttendanceStatus,
     Question,
     QuestionKind,
     ReviewDecision,
@@ -297,3 +298,66 @@ class ReviewForm(forms.Form):
 
     def criterion_comments(self) -> dict[int, str]:
         return {criterion.pk: self.cleaned_data.get(f"comment_{criterion.pk}", "") for criterion in self.criteria}
+
+
+class AttendanceForm(forms.Form):
+    """One required choice per enrolled learner (``learner_<id>``); any other posted key is ignored."""
+
+    def __init__(self, *args: Any, enrolments: list[Any], statuses: dict[int, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for enrolment in enrolments:
+            self.fields[f"learner_{enrolment.learner_id}"] = forms.ChoiceField(
+                label=str(enrolment.learner),
+                choices=AttendanceStatus.choices,
+                widget=forms.RadioSelect,
+                initial=statuses.get(enrolment.learner_id),
+            )
+
+    def statuses(self) -> dict[int, str]:
+        return {int(name.removeprefix("learner_")): value for name, value in self.cleaned_data.items()}
+
+
+LEVELS = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SelfAssessmentForm(forms.Form):
+    """One required 1-5 choice per competence of the course (``competence_<id>``)."""
+
+    def __init__(self, *args: Any, competences: list[Any], levels: dict[int, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for competence in competences:
+            initial = levels.get(competence.pk)
+            self.fields[f"competence_{competence.pk}"] = forms.ChoiceField(
+                label=f"{competence.code} · {competence.loc.get('title', '')}",
+                choices=LEVELS,
+                widget=forms.RadioSelect,
+                initial=str(initial) if initial else None,
+            )
+
+    def levels(self) -> dict[int, int]:
+        return {int(name.removeprefix("competence_")): int(value) for name, value in self.cleaned_data.items()}
+
+
+def survey_item_labels() -> dict[str, str]:
+    return {
+        "clear": _("The course was clear."),
+        "useful": _("It is useful for my work."),
+        "pace": _("The pace was right."),
+        "materials": _("The materials were good."),
+        "trainers": _("The trainers helped me."),
+    }
+
+
+class SurveyForm(forms.Form):
+    comment = forms.CharField(label=gettext_lazy("Comment"), required=False, max_length=2000, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        items = {
+            name: forms.ChoiceField(label=label, choices=LEVELS, widget=forms.RadioSelect)
+            for name, label in survey_item_labels().items()
+        }
+        self.fields = {**items, "comment": self.fields["comment"]}
+
+    def answers(self) -> dict[str, int]:
+        return {name: int(self.cleaned_data[name]) for name in survey_item_labels()}

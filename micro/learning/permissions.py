@@ -74,3 +74,22 @@ def can_review_submission(user: Any, submission: Any) -> bool:
 def can_review_anyone(user: Any) -> bool:
     """Shows the review queue in the navigation."""
     return is_coordinator(user) or bool(trainer_organisation_ids(user))
+
+
+# --- cohorts -----------------------------------------------------------------------------------
+# ``trainer_ids`` and ``learner_ids`` are the cohort's trainers and enrolled learners, read once by
+# the selector, so these stay pure and cost no query.
+
+
+def can_view_cohort(user: Any, *, trainer_ids: set[int], learner_ids: set[int]) -> bool:
+    """Coordinators, the cohort's trainers and its enrolled learners."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.pk in trainer_ids or user.pk in learner_ids or is_coordinator(user)
+
+
+def can_manage_cohort(user: Any, *, trainer_ids: set[int]) -> bool:
+    """Take attendance and see every learner of the cohort: its trainers and coordinators."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.pk in trainer_ids or is_coordinator(user)

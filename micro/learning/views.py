@@ -24,8 +24,10 @@ from micro.learning import forms, permissions, presentation, selectors, services
 from micro.learning.models import (
     ActivityKind,
     AttemptStatus,
+    AttendanceStatus,
     LessonImage,
     LessonResource,
+    Phase,
     SubmissionStatus,
 )
 from micro.learning.uploads import CONTENT_TYPES
@@ -377,6 +379,88 @@ def review_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
         "rubric": presentation.rubric_view(criteria, language),
     }
     return render(request, "learning/review.html", context, status=400 if form.errors else 200)
+
+
+# --- cohorts ---------------------------------------------------------------------------------
+
+
+@require_GET
+@learner_required
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    cohorts = list(selectors.cohort_list_for(request.user)[:200])
+    return render(request, "learning/cohort_list.html", {"cohorts": cohorts})
+
+
+@require_GET
+@learner_required
+def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    view = selectors.cohort_get_for(request.user, cohort_id)
+    labels = dict(AttendanceStatus.choices)
+    sessions = [(s, labels.get(view.my_attendance.get(s.pk, ""), "")) for s in view.sessions]
+    context: dict[str, Any] = {"view": view, "sessions": sessions}
+    if view.can_manage:
+        context["report"] = selectors.cohort_gain_report(view)
+        context["survey_labels"] = forms.survey_item_labels()
+    return render(request, "learning/cohort_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@learner_required
+def self_assessment(request: HttpRequest, cohort_id: int, phase: str) -> HttpResponse:
+    enrolment = selectors.enrolment_get_for_learner(request.user, cohort_id)
+    if phase not in Phase.values:
+        raise Http404
+    competences = selectors.cohort_competences(enrolment.cohort)
+    levels = selectors.self_assessment_for(enrolment.cohort, request.user, phase)
+    form = forms.SelfAssessmentForm(
+        request.POST if request.method == "POST" else None, competences=competences, levels=levels
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.self_assessment_save(enrolment=enrolment, phase=phase, levels=form.levels())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("learning:cohort", cohort_id=cohort_id)
+    context = {"cohort": enrolment.cohort, "form": form, "phase_label": Phase(phase).label}
+    return render(request, "learning/self_assessment.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@learner_required
+def survey(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    enrolment = selectors.enrolment_get_for_learner(request.user, cohort_id)
+    form = forms.SurveyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_submit(enrolment=enrolment, answers=form.answers(), comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you."))
+            return redirect("learning:cohort", cohort_id=cohort_id)
+    context = {"cohort": enrolment.cohort, "form": form}
+    return render(request, "learning/survey.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@learner_required
+def attendance(request: HttpRequest, cohort_id: int, session_id: int) -> HttpResponse:
+    sheet = selectors.attendance_sheet_for(request.user, cohort_id, session_id)
+    form = forms.AttendanceForm(
+        request.POST if request.method == "POST" else None, enrolments=sheet.enrolments, statuses=sheet.statuses
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_record(session=sheet.session, by=request.user, statuses=form.statuses())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Attendance saved."))
+            return redirect("learning:cohort", cohort_id=sheet.cohort.pk)
+    context = {"sheet": sheet, "form": form}
+    return render(request, "learning/attendance.html", context, status=400 if form.errors else 200)
 
 
 # --- progress --------------------------------------------------------------------------------

@@ -33,6 +33,18 @@ from micro.learning.models.activities import (
     SubmissionMode,
     ToleranceMode,
 )
+from micro.learning.models.cohorts import (
+    SURVEY_ITEMS,
+    Attendance,
+    AttendanceStatus,
+    Cohort,
+    CohortSession,
+    Enrolment,
+    Phase,
+    SelfAssessment,
+    SessionKind,
+    SurveyResponse,
+)
 from micro.learning.models.courses import Course, Lesson, LessonImage, LessonResource, Module, ResourceKind
 from micro.learning.models.framework import Competence, CompetenceArea, CompetenceLevel, Framework, ReferenceCompetence
 from micro.learning.models.records import (
@@ -53,6 +65,7 @@ from micro.learning.models.records import (
 
 __all__ = [
     "CHOICE_KINDS",
+    "SURVEY_ITEMS",
     "Activity",
     "ActivityKind",
     "ActivityProgress",
@@ -60,12 +73,17 @@ __all__ = [
     "AnswerStatus",
     "Attempt",
     "AttemptStatus",
+    "Attendance",
+    "AttendanceStatus",
     "Choice",
+    "Cohort",
+    "CohortSession",
     "Competence",
     "CompetenceArea",
     "CompetenceLevel",
     "CompetenceScore",
     "Course",
+    "Enrolment",
     "Framework",
     "Lesson",
     "LessonImage",
@@ -73,6 +91,7 @@ __all__ = [
     "LessonResource",
     "Module",
     "MultipleScoring",
+    "Phase",
     "Question",
     "QuestionBank",
     "QuestionKind",
@@ -87,8 +106,11 @@ __all__ = [
     "ScenarioChoice",
     "ScenarioNode",
     "ScenarioRun",
+    "SelfAssessment",
+    "SessionKind",
     "Submission",
     "SubmissionMode",
     "SubmissionStatus",
+    "SurveyResponse",
     "ToleranceMode",
 ]

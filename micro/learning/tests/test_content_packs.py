@@ -142,7 +142,7 @@ def test_the_management_commands_import_and_export(tmp_path: Path, capsys: pytes
     assert Course.objects.count() == 1
     call_command("course_export", root=tmp_path / "out")
     output = capsys.readouterr().out
-    assert "5 lessons" in output and "Wrote" in output
+    assert "6 lessons" in output and "Wrote" in output
     assert (tmp_path / "out" / "micro-sample" / "course.it.md").is_file()
 
 
