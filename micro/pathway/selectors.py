@@ -14,9 +14,12 @@ from micro.pathway.services import SESSION_KEY
 def journey_from_request(request: HttpRequest) -> Journey | None:
     """The journey bound to this browser session, if any (no journey is created by reading)."""
     journey_id = request.session.get(SESSION_KEY)
-    if not journey_id:
-        return None
-    return Journey.objects.filter(pk=journey_id).first()
+    if journey_id:
+        return Journey.objects.filter(pk=journey_id).first()
+    if request.user.is_authenticated:
+        # A signed-in migrant finds the journey kept with their account, without the code.
+        return Journey.objects.filter(user=request.user).order_by("-updated_at").first()
+    return None
 
 
 def _visible_steps(country: str) -> QuerySet[Step]:

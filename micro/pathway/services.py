@@ -91,6 +91,18 @@ def journey_new_code(*, request: HttpRequest, journey: Journey) -> str:
     return format_code(code)
 
 
+def journey_attach_user(*, request: HttpRequest, journey: Journey) -> Journey:
+    """Keep the journey with the signed-in account, so it comes back at sign-in without the code."""
+    if not request.user.is_authenticated:
+        raise ValidationError(_("Sign in first."))
+    if journey.user_id not in (None, request.user.pk):
+        raise ValidationError(_("This journey is kept with another account."))
+    journey.user = request.user  # type: ignore[assignment]
+    journey.save(update_fields=["user", "updated_at"])
+    audit_record(action="journey.attach_account", request=request, detail={"journey": journey.pk})
+    return journey
+
+
 def journey_set_country(*, journey: Journey, country: str) -> Journey:
     if country not in PathCountry.values:
         raise ValidationError({"country": _("Choose one of the four countries.")})

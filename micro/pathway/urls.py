@@ -8,6 +8,7 @@ urlpatterns = [
     path("start/journey/", views.journey_detail, name="journey"),
     path("start/journey/new-code/", views.journey_new_code, name="journey_new_code"),
     path("start/journey/delete/", views.journey_delete, name="journey_delete"),
+    path("start/journey/keep/", views.journey_keep, name="journey_keep"),
     path("start/journey/shares/<int:share_id>/withdraw/", views.share_withdraw, name="share_withdraw"),
     path("start/glossary/", views.glossary_list, name="glossary"),
     path("start/glossary/<slug:slug>/", views.glossary_term, name="glossary_term"),

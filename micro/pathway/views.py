@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from micro.accounts.permissions import has_staff_role
 from micro.core.permissions import ensure
 from micro.pathway import forms, guidance, selectors, services
+from micro.pathway.entrecomp import competence_labels
 from micro.pathway.models import Journey, Stage, Step, StepKind
 from micro.pathway.rendering import render_content, rule_keys_in, rule_value
 from micro.plans import selectors as plan_selectors
@@ -122,6 +123,7 @@ def step_detail(request: HttpRequest, stage_slug: str, step_slug: str) -> HttpRe
         "following": following,
         "journey": journey,
         "done": bool(journey and step.key in journey.completed_steps),
+        "competence_labels": competence_labels(step.competences),
     }
     handler = KIND_HANDLERS.get(step.kind, _text_step)
     response = handler(request, step, journey, context, language)
@@ -176,7 +178,10 @@ def _readiness_step(
         return redirect("pathway:step", stage_slug=step.stage.slug, step_slug=step.slug)
     if previous.get("dimensions"):
         # Results are recomputed in the current language from the saved answers.
-        context["readiness"] = guidance.readiness_result(data, previous.get("answers", {}))
+        readiness = guidance.readiness_result(data, previous.get("answers", {}))
+        for dimension in readiness["dimensions"]:
+            dimension["competence_labels"] = competence_labels(dimension["competences"])
+        context["readiness"] = readiness
     return None
 
 
@@ -292,6 +297,21 @@ def journey_new_code(request: HttpRequest) -> HttpResponse:
     journey = selectors.journey_from_request(request)
     if journey is not None:
         services.journey_new_code(request=request, journey=journey)
+    return redirect("pathway:journey")
+
+
+@login_required
+@require_POST
+def journey_keep(request: HttpRequest) -> HttpResponse:
+    journey = selectors.journey_from_request(request)
+    if journey is not None:
+        try:
+            services.journey_attach_user(request=request, journey=journey)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            request.session[services.SESSION_KEY] = journey.pk
+            messages.success(request, _("Your journey is now kept with your account."))
     return redirect("pathway:journey")
 
 

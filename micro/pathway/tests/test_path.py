@@ -303,3 +303,33 @@ def test_the_adviser_sees_the_shared_plan_with_its_numbers(client: Client, conte
     detail = adviser.post("/en/shared/", {"code": share_code}, follow=True).content.decode()
     assert "Sartoria Amina" in detail and "A tailoring shop" in detail
     assert "239.00" in detail or "239,00" in detail
+
+
+def test_a_signed_in_migrant_keeps_the_journey_with_the_account(client: Client, content_pack: Path) -> None:
+    _start_journey(client)
+    migrant: Any = UserFactory()
+    client.force_login(migrant)
+    response = client.post("/en/start/journey/keep/", follow=True)
+    assert "kept with your account" in response.content.decode()
+    assert Journey.objects.get().user == migrant
+    other_device = Client()
+    other_device.force_login(migrant)
+    assert "Tailoring shop" in other_device.get("/en/start/01-idea/01-describe/").content.decode()
+    stranger: Any = UserFactory()
+    third = Client()
+    third.force_login(stranger)
+    assert "Tailoring shop" not in third.get("/en/start/01-idea/01-describe/").content.decode()
+
+
+def test_keeping_needs_a_sign_in(client: Client, content_pack: Path) -> None:
+    _start_journey(client)
+    response = client.post("/en/start/journey/keep/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert Journey.objects.get().user is None
+
+
+def test_steps_and_readiness_show_entrecomp_competences(client: Client, content_pack: Path) -> None:
+    Step.objects.filter(slug="01-hello").update(competences=["financial_economic_literacy"])
+    assert "2.4 Financial and economic literacy" in client.get("/en/start/00-welcome/01-hello/").content.decode()
+    client.post("/en/start/00-welcome/02-readiness/", {"savings": "c", "why": "a"})
+    assert "2.3 Mobilising resources" in client.get("/en/start/00-welcome/02-readiness/").content.decode()
