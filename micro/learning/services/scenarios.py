@@ -100,7 +100,7 @@ def scenario_run_choose(
     """
     now = now or timezone.now()
     locked = (
-        ScenarioRun.objects.select_for_update()
+        ScenarioRun.objects.select_for_update(of=("self",))
         .select_related("activity__lesson", "learner", "current_node")
         .get(pk=run.pk)
     )
