@@ -132,7 +132,11 @@ def submission_review(
 ) -> Review:
     """Review ``submission``: one level per rubric criterion, comments, accept or return it."""
     now = now or timezone.now()
-    locked = Submission.objects.select_for_update(of=("self",)).select_related("activity__lesson", "learner").get(pk=submission.pk)
+    locked = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("activity__lesson", "learner")
+        .get(pk=submission.pk)
+    )
     if not permissions.can_review_submission(reviewer, locked):
         raise ValidationError(_("You cannot review this learner's work."))
     if locked.status != SubmissionStatus.SUBMITTED or Review.objects.filter(submission=locked).exists():

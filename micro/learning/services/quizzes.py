@@ -149,7 +149,9 @@ def _finish(attempt: Attempt, *, status: str, now: datetime) -> Attempt:
 
 
 def _locked(attempt: Attempt) -> Attempt:
-    return Attempt.objects.select_for_update(of=("self",)).select_related("activity__lesson", "learner").get(pk=attempt.pk)
+    return (
+        Attempt.objects.select_for_update(of=("self",)).select_related("activity__lesson", "learner").get(pk=attempt.pk)
+    )
 
 
 @transaction.atomic
