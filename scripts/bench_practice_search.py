@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -105,19 +106,19 @@ def run(client: Any) -> None:
         print(f"{size:>9} | {'(bulk insert + index)':<34} | {(time.perf_counter() - start) * 1000:>9.0f} | {'':>3} |")
         for label, query, filters in SEARCHES:
             found = selectors.practice_search(query=query, filters=filters).total
-            ms, sql = measure(lambda q=query, f=filters: selectors.practice_search(query=q, filters=f))
+            ms, sql = measure(partial(selectors.practice_search, query=query, filters=filters))
             print(f"{size:>9} | {'selector: ' + label:<34} | {ms:>9.1f} | {sql:>3} | {found:>6}")
         for label, url in (
             ("list page ?q=microcredit&country=IT", "/en/practices/?q=microcredit&country=IT"),
             ("JSON API ?q=microcredit+refugees", "/api/practices/?q=microcredit+refugees"),
         ):
-            ms, sql = measure(lambda u=url: client.get(u))
+            ms, sql = measure(partial(client.get, url))
             print(f"{size:>9} | {label:<34} | {ms:>9.1f} | {sql:>3} |")
         practice = Practice.objects.order_by("pk").first()
         assert practice is not None
-        ms, sql = measure(lambda p=practice: selectors.practice_related(p))
+        ms, sql = measure(partial(selectors.practice_related, practice))
         print(f"{size:>9} | {'related practices (4)':<34} | {ms:>9.1f} | {sql:>3} |")
-        ms, sql = measure(lambda p=practice: client.get(f"/en/practices/{p.slug}/"))
+        ms, sql = measure(partial(client.get, f"/en/practices/{practice.slug}/"))
         print(f"{size:>9} | {'practice page':<34} | {ms:>9.1f} | {sql:>3} |")
 
 
