@@ -18,8 +18,8 @@ import statistics
 import sys
 import tempfile
 import time
-from functools import partial
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
