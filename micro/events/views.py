@@ -679,6 +679,18 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def _audit_organiser_read(request: HttpRequest, event: Any, action: str, count: int) -> None:
+    """Every organiser read of registrants' personal data leaves one audit row with how many people it showed."""
+    audit_record(
+        action=action,
+        actor=request.user,
+        obj=event,
+        organisation_id=event.organisation_id,
+        request=request,
+        detail={"count": count},
+    )
+
+
 @login_required
 @require_GET
 def manage_registrations(request: HttpRequest, slug: str) -> HttpResponse:
@@ -686,14 +698,7 @@ def manage_registrations(request: HttpRequest, slug: str) -> HttpResponse:
     status = request.GET.get("status", "")
     category = request.GET.get("category", "")
     registrations = list(selectors.registration_list_for_event(event, status=status, category=category))
-    audit_record(
-        action="event_registration.list",
-        actor=request.user,
-        obj=event,
-        organisation_id=event.organisation_id,
-        request=request,
-        detail={"count": len(registrations)},
-    )
+    _audit_organiser_read(request, event, "event_registration.list", len(registrations))
     context = {
         "event": event,
         "registrations": registrations,
@@ -709,14 +714,7 @@ def _export(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     event = selectors.event_get_for_organiser(request.user, slug)
     registrations = list(selectors.registration_list_for_event(event))
     questions = list(event.questions.all())
-    audit_record(
-        action=f"event_registration.export_{kind}",
-        actor=request.user,
-        obj=event,
-        organisation_id=event.organisation_id,
-        request=request,
-        detail={"count": len(registrations)},
-    )
+    _audit_organiser_read(request, event, f"event_registration.export_{kind}", len(registrations))
     if kind == "csv":
         response = HttpResponse(exports.to_csv(event, registrations, questions), content_type="text/csv; charset=utf-8")
     else:
@@ -747,14 +745,7 @@ def manage_participants(request: HttpRequest, slug: str) -> HttpResponse:
     """The printable participant list: only those who agreed to appear on it."""
     event = selectors.event_get_for_organiser(request.user, slug)
     participants = list(selectors.participant_list_consented(event))
-    audit_record(
-        action="event_registration.participant_list",
-        actor=request.user,
-        obj=event,
-        organisation_id=event.organisation_id,
-        request=request,
-        detail={"count": len(participants)},
-    )
+    _audit_organiser_read(request, event, "event_registration.participant_list", len(participants))
     return render(request, "events/manage_participants.html", {"event": event, "participants": participants})
 
 
@@ -763,14 +754,7 @@ def manage_participants(request: HttpRequest, slug: str) -> HttpResponse:
 def manage_badges(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_get_for_organiser(request.user, slug)
     registrations = list(selectors.badges_for_event(event))
-    audit_record(
-        action="event_registration.badges",
-        actor=request.user,
-        obj=event,
-        organisation_id=event.organisation_id,
-        request=request,
-        detail={"count": len(registrations)},
-    )
+    _audit_organiser_read(request, event, "event_registration.badges", len(registrations))
     pdf = badges.render_badges_pdf(event=event, registrations=registrations, language=_language())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="badges-{event.slug}.pdf"'
@@ -856,14 +840,7 @@ def checkin_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Everyone with a place on one compact page, to load on the phone before the doors open."""
     event = selectors.event_get_for_organiser(request.user, slug)
     people = list(selectors.checkin_list(event))
-    audit_record(
-        action="event_registration.checkin_list",
-        actor=request.user,
-        obj=event,
-        organisation_id=event.organisation_id,
-        request=request,
-        detail={"count": len(people)},
-    )
+    _audit_organiser_read(request, event, "event_registration.checkin_list", len(people))
     if request.GET.get("format") == "json":
         data = {
             "event": event.pk,
