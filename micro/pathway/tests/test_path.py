@@ -333,3 +333,15 @@ def test_steps_and_readiness_show_entrecomp_competences(client: Client, content_
     assert "2.4 Financial and economic literacy" in client.get("/en/start/00-welcome/01-hello/").content.decode()
     client.post("/en/start/00-welcome/02-readiness/", {"savings": "c", "why": "a"})
     assert "2.3 Mobilising resources" in client.get("/en/start/00-welcome/02-readiness/").content.decode()
+
+
+def test_withdrawing_another_journeys_share_changes_nothing(content_pack: Path) -> None:
+    owner, intruder = Client(), Client()
+    _start_journey(owner)
+    owner.post("/en/start/journey/", {"purpose": "Loan", "days": "7"})
+    _start_journey(intruder)
+    share = JourneyShare.objects.get()
+    intruder.post(f"/en/start/journey/shares/{share.pk}/withdraw/")
+    intruder.post("/en/start/journey/shares/999999/withdraw/")
+    share.refresh_from_db()
+    assert share.revoked_at is None
