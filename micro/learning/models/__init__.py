@@ -16,6 +16,8 @@ Content items that learners have already worked on are *retired* (``is_retired``
 deleted, so no learner record ever loses its question or activity.
 """
 
+# Modules imported only for registration; import their models from the module itself.
+from micro.learning.models import certificates, discussions, xapi  # noqa: F401
 from micro.learning.models.activities import (
     CHOICE_KINDS,
     Activity,
