@@ -1,0 +1,1 @@
+"""Conference pages, one module per audience: public, organiser, registrants, check-in."""
