@@ -166,6 +166,17 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
+# xAPI learning records (micro/learning/services/xapi.py). Forwarding to an external learning record
+# store is on when XAPI_LRS_ENDPOINT is set (statements go to <endpoint>/statements, basic auth).
+XAPI_LRS_ENDPOINT = env_str("XAPI_LRS_ENDPOINT", "").strip()
+XAPI_LRS_USERNAME = env_str("XAPI_LRS_USERNAME", "")
+XAPI_LRS_PASSWORD = env_str("XAPI_LRS_PASSWORD", "")
+XAPI_LRS_TIMEOUT = int(env_str("XAPI_LRS_TIMEOUT", "10"))
+XAPI_LRS_BATCH_SIZE = int(env_str("XAPI_LRS_BATCH_SIZE", "100"))
+XAPI_LRS_MAX_BATCHES = int(env_str("XAPI_LRS_MAX_BATCHES", "50"))
+# Key of the actors' pseudonyms (empty: derived from SECRET_KEY; set it to keep them across key rotations).
+XAPI_PSEUDONYM_KEY = env_str("XAPI_PSEUDONYM_KEY", "")
+
 NINJA_PAGINATION_PER_PAGE = 50
 # Public calculators: requests per client address (ninja throttling, kept in the cache).
 FINANCE_API_RATE = "120/m"
@@ -182,3 +193,12 @@ DEMO_PASSWORD = "micro-demo"  # noqa: S105 - published on purpose; only the demo
 # Proxies whose X-Forwarded-For / X-Real-IP we believe (nginx on the same host by default).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 ADMIN_ENABLED = env_bool("ADMIN_ENABLED", True)
+# Certificates: the Ed25519 key (PEM, PKCS#8) that signs Open Badges 3.0 credentials. Development and
+# tests generate it on first use; production must provide the file (docs/administrator-guide.md).
+CERTIFICATE_SIGNING_KEY_PATH = env_str(
+    "CERTIFICATE_SIGNING_KEY_PATH", str(BASE_DIR / "var" / "certificate-signing-key.pem")
+)
+CERTIFICATE_SIGNING_KEY_GENERATE = True
+CERTIFICATE_ISSUER_NAME = env_str(
+    "CERTIFICATE_ISSUER_NAME", "M.I.C.R.O. project (Ente Nazionale per il Microcredito and partners)"
+)

@@ -30,6 +30,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
+# Certificates: the signing key is provided (CERTIFICATE_SIGNING_KEY_PATH), never generated here.
+CERTIFICATE_SIGNING_KEY_GENERATE = False
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
 

@@ -11,3 +11,6 @@ ALLOWED_HOSTS = ["*"]
 
 # whitenoise warns when STATIC_ROOT is missing; tests serve from the app folders instead.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# Certificates: a key of its own for test runs, generated on first use.
+CERTIFICATE_SIGNING_KEY_PATH = str(BASE_DIR / "var" / "test-certificate-signing-key.pem")

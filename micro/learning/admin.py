@@ -396,3 +396,181 @@ class CohortAdmin(admin.ModelAdmin):
     list_select_related = ["course"]
     filter_horizontal = ["trainers"]
     inlines = [CohortSessionInline, EnrolmentInline]
+
+
+# --- certificates ------------------------------------------------------------------------------
+# Coordinators (and a cohort's trainers, for their cohort's learners) issue certificates here when
+# the completion rules are met; coordinators revoke them with a reason. Nothing else is editable:
+# a certificate is the signed credential it was issued as.
+
+from django.contrib import messages  # noqa: E402
+from django.contrib.admin import helpers  # noqa: E402
+from django.contrib.admin.options import ActionLocation  # noqa: E402
+from django.http import Http404  # noqa: E402
+from django.template.response import TemplateResponse  # noqa: E402
+from django.utils.translation import ngettext  # noqa: E402
+
+from micro.accounts.permissions import is_coordinator  # noqa: E402
+from micro.learning.models import certificates as certificate_models  # noqa: E402
+from micro.learning.selectors import certificates as certificate_selectors  # noqa: E402
+from micro.learning.services import certificates as certificate_services  # noqa: E402
+
+
+class CertificateIssueForm(forms.ModelForm):
+    """Issue a certificate: the learner, the course and, for cohort learners, the cohort."""
+
+    issued_by: Any = None
+
+    class Meta:
+        model = certificate_models.Certificate
+        fields = ["learner", "course", "cohort"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        learner, course, cohort = cleaned.get("learner"), cleaned.get("course"), cleaned.get("cohort")
+        if learner is None or course is None:
+            return cleaned
+        try:
+            problem = certificate_services.certificate_issue_problem(
+                learner=learner, course=course, cohort=cohort, issued_by=self.issued_by
+            )
+        except Http404:
+            problem = str(
+                _("This learner cannot have this certificate: the course is not open to them, or not in this cohort.")
+            )
+        if problem:
+            raise ValidationError(problem)
+        return cleaned
+
+    def validate_unique(self) -> None:
+        """An existing certificate is simply shown again (issuing is idempotent)."""
+
+
+@admin.register(certificate_models.Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    list_display = ["public_id", "learner", "course", "cohort", "issued_at", "revoked_at"]
+    list_filter = ["course", "cohort", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["learner", "course", "cohort"]
+    search_fields = ["learner__email", "learner__full_name", "holder_name", "=public_id"]
+    raw_id_fields = ["learner"]
+    actions = ["revoke_selected"]
+    readonly_fields = [
+        "public_id",
+        "learner",
+        "course",
+        "cohort",
+        "language",
+        "holder_name",
+        "minutes",
+        "issued_at",
+        "issued_by",
+        "revoked_at",
+        "revoked_by",
+        "revocation_reason",
+        "verification_link",
+        "credential",
+    ]
+
+    def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = type("BoundCertificateIssueForm", (CertificateIssueForm,), {"issued_by": request.user})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        return self.readonly_fields if obj is not None else []
+
+    def get_fields(self, request: Any, obj: Any = None) -> Any:
+        return self.readonly_fields if obj is not None else ["learner", "course", "cohort"]
+
+    def get_actions(self, request: Any, action_location: Any = ActionLocation.CHANGE_LIST) -> Any:
+        actions = super().get_actions(request, action_location)
+        if not certificate_selectors.can_revoke_certificates(request.user):
+            actions.pop("revoke_selected", None)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
+        return _may_issue_certificates(request.user)
+
+    def has_module_permission(self, request: Any) -> bool:
+        return _may_issue_certificates(request.user)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return _may_issue_certificates(request.user)
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: Any) -> Any:
+        queryset = super().get_queryset(request)
+        if is_coordinator(request.user) or request.user.is_superuser:
+            return queryset
+        return queryset.filter(cohort__trainers=request.user)
+
+    @admin.display(description=_("verification page"))
+    def verification_link(self, obj: Any) -> str:
+        url = reverse("learning:certificate_verify", kwargs={"public_id": obj.public_id})
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        certificate, created = certificate_services.certificate_issue(
+            learner=obj.learner, course=obj.course, cohort=obj.cohort, issued_by=request.user, request=request
+        )
+        obj.pk = certificate.pk
+        obj.public_id = certificate.public_id
+        obj._state.adding = False
+        if not created:
+            self.message_user(request, _("This learner already had this certificate; it is shown again."))
+
+    def log_addition(self, request: Any, obj: Any, message: Any) -> Any:
+        return None  # the service writes the audit record
+
+    @admin.action(description=_("Revoke the selected certificates (asks for a reason)"))
+    def revoke_selected(self, request: Any, queryset: Any) -> Any:
+        if not certificate_selectors.can_revoke_certificates(request.user):
+            self.message_user(request, _("Only a coordinator may revoke a certificate."), level=messages.ERROR)
+            return None
+        form = CertificateRevokeActionForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            changed = 0
+            for certificate in queryset:
+                _certificate, was_changed = certificate_services.certificate_revoke(
+                    certificate=certificate,
+                    revoked_by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+                changed += int(was_changed)
+            self.message_user(
+                request,
+                ngettext("%(count)d certificate revoked.", "%(count)d certificates revoked.", changed)
+                % {"count": changed},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Revoke certificates"),
+            "certificates": queryset,
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "learning/certificate_admin_revoke.html", context)
+
+
+class CertificateRevokeActionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the revocation"),
+        max_length=certificate_services.MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _may_issue_certificates(user: Any) -> bool:
+    """Coordinators, superusers and trainers of at least one cohort (the admin also asks is_staff)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_superuser or is_coordinator(user) or user.trained_cohorts.exists())

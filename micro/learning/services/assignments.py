@@ -35,6 +35,7 @@ from micro.learning.models import (
 )
 from micro.learning.scoring import Tally, percent, rubric_total
 from micro.learning.services.progress import activity_progress_lock, activity_result_record
+from micro.learning.services.xapi import xapi_submission_reviewed, xapi_submission_submitted
 from micro.learning.uploads import UploadError, check_upload
 
 MAX_TEXT_LENGTH = 20_000
@@ -115,6 +116,7 @@ def submission_submit(
         if submission.file:
             submission.file.delete(save=False)
         raise ValidationError(_("Your work is already handed in and waits for review.")) from None
+    xapi_submission_submitted(submission=submission)
     return submission
 
 
@@ -195,4 +197,5 @@ def submission_review(
         request=request,
         detail={"decision": decision, "percent": str(review.percent)},
     )
+    xapi_submission_reviewed(review=review)
     return review

@@ -18,6 +18,7 @@ from micro.learning.models import (
     LessonProgress,
 )
 from micro.learning.scoring import Tally
+from micro.learning.services.xapi import xapi_lesson_completed, xapi_lesson_read
 
 
 def _lesson_refresh(*, lesson: Lesson, learner: Any, now: datetime) -> LessonProgress | None:
@@ -35,6 +36,7 @@ def _lesson_refresh(*, lesson: Lesson, learner: Any, now: datetime) -> LessonPro
         progress.completed_at = now
         progress.full_clean()
         progress.save(update_fields=["completed_at"])
+        xapi_lesson_completed(progress=progress, lesson=lesson)
     return progress
 
 
@@ -47,6 +49,7 @@ def lesson_mark_read(*, lesson: Lesson, learner: Any, now: datetime | None = Non
         progress.read_at = now
         progress.full_clean()
         progress.save(update_fields=["read_at"])
+        xapi_lesson_read(progress=progress, lesson=lesson)
     return _lesson_refresh(lesson=lesson, learner=learner, now=now) or progress
 
 

@@ -37,6 +37,7 @@ from micro.learning.models import (
 )
 from micro.learning.scoring import Tally, draw_questions, passed, percent
 from micro.learning.services.progress import activity_progress_lock, activity_result_record
+from micro.learning.services.xapi import xapi_attempt_finished
 
 SUBMIT_GRACE = timedelta(seconds=30)
 """Network and reading slack after the deadline: a form sent at the last second still counts."""
@@ -145,6 +146,7 @@ def _finish(attempt: Attempt, *, status: str, now: datetime) -> Attempt:
         tally=tally,
         now=now,
     )
+    xapi_attempt_finished(attempt=attempt)
     return attempt
 
 

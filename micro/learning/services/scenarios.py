@@ -23,6 +23,7 @@ from micro.learning import selectors
 from micro.learning.models import Activity, ActivityKind, ScenarioRun
 from micro.learning.scoring import Tally, passed, percent, scenario_step
 from micro.learning.services.progress import activity_progress_lock, activity_result_record
+from micro.learning.services.xapi import xapi_scenario_run_finished
 
 MAX_STEPS = 50
 """A run that loops longer than this ends (a safety net for authoring mistakes)."""
@@ -87,6 +88,7 @@ def _finish(run: ScenarioRun, now: datetime) -> None:
         tally=tally,
         now=now,
     )
+    xapi_scenario_run_finished(run=run)
 
 
 @transaction.atomic

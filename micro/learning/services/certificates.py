@@ -1,0 +1,438 @@
+"""Writes and checks of certificates: issue (idempotent), revoke (audited), and the check of a
+credential file someone pastes or uploads on the public verification page.
+
+Each certificate carries an Open Badges 3.0 ``OpenBadgeCredential`` (a W3C Verifiable Credential)
+signed by the platform's Ed25519 key (``micro.learning.certificates_signing``). The issuer
+profile and the key are published at stable English URLs under ``SITE_URL``; credentials point
+to them, so a verifier can fetch the key without an account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from micro.core.services import audit_record
+from micro.learning import certificates_signing as signing
+from micro.learning.models import Cohort, Course
+from micro.learning.models.certificates import Certificate
+from micro.learning.selectors.certificates import (
+    Completion,
+    can_issue_certificate,
+    can_revoke_certificates,
+    completion_for,
+    course_competences,
+)
+from micro.learning.services.xapi import xapi_certificate_earned
+
+CONTEXTS = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
+COMPETENCE_FRAMEWORK_NAME = "MICRO operator competences"
+MAX_CREDENTIAL_BYTES = 65_536
+MAX_REASON_LENGTH = 1000
+
+
+# --- published addresses and documents ----------------------------------------------------------
+
+
+def absolute_url(name: str, *, language: str = "en", **kwargs: Any) -> str:
+    """``SITE_URL`` + the path of ``name`` under the ``language`` prefix (English for stable ids)."""
+    with translation.override(language):
+        path = reverse(f"learning:{name}", kwargs=kwargs or None)
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def issuer_url() -> str:
+    return absolute_url("issuer_profile")
+
+
+def verification_method_url() -> str:
+    return absolute_url("issuer_key")
+
+
+def verification_url(certificate: Certificate) -> str:
+    """The public page that confirms the certificate, in the certificate's language."""
+    return absolute_url("certificate_verify", language=certificate.language, public_id=certificate.public_id)
+
+
+def issuer_summary() -> dict[str, Any]:
+    return {
+        "id": issuer_url(),
+        "type": ["Profile"],
+        "name": settings.CERTIFICATE_ISSUER_NAME,
+        "url": settings.SITE_URL.rstrip("/") + "/",
+    }
+
+
+def verification_method_document() -> dict[str, Any]:
+    """The public key as a ``Multikey`` (also readable as a JWK), served at its own URL."""
+    key = signing.signing_key()
+    return {
+        "@context": MULTIKEY_CONTEXT,
+        "id": verification_method_url(),
+        "type": "Multikey",
+        "controller": issuer_url(),
+        "publicKeyMultibase": key.public_multibase,
+        "publicKeyJwk": key.public_jwk,
+    }
+
+
+def issuer_profile_document() -> dict[str, Any]:
+    method = {name: value for name, value in verification_method_document().items() if name != "@context"}
+    return {
+        "@context": [*CONTEXTS, MULTIKEY_CONTEXT],
+        **issuer_summary(),
+        "description": "Issuer of the certificates of the MICRO operator e-learning platform.",
+        "verificationMethod": [method],
+        "assertionMethod": [method["id"]],
+    }
+
+
+def published_keys() -> dict[str, Ed25519PublicKey]:
+    """The keys a credential of ours may be signed with, by verification-method URL."""
+    return {verification_method_url(): signing.signing_key().private.public_key()}
+
+
+# --- issue -------------------------------------------------------------------------------------
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _hours_text(minutes: int) -> str:
+    hours = max(1, round(minutes / 30)) / 2  # to the half hour, at least half an hour
+    return f"{hours:g}"
+
+
+def build_credential(
+    *,
+    certificate: Certificate,
+    course: Course,
+    cohort: Cohort | None,
+    email: str,
+    salt: str,
+) -> dict[str, Any]:
+    """The unsigned OpenBadgeCredential of ``certificate``, in the certificate's language."""
+    language = certificate.language
+    texts = course.localized(language)
+    with translation.override(language):
+        competences = course_competences(course)
+        criteria = _(
+            "Read every lesson of the course and passed each of its activities (quizzes, scenario role-plays, "
+            "reviewed assignments) at its pass mark."
+        )
+        if cohort is not None:
+            criteria += " " + _("Followed the cohort “%(cohort)s” and completed its post-test.") % {
+                "cohort": cohort.name
+            }
+        summary = str(texts.get("summary", "") or "")
+        hours = _("Estimated study time: %(hours)s hours.") % {"hours": _hours_text(certificate.minutes)}
+        description = f"{summary} {hours}".strip()
+        competence_url = absolute_url("certificate_competences", language=language)
+        alignment = [
+            {
+                "type": ["Alignment"],
+                "targetName": f"{competence.code} {competence.localized(language).get('title', '')}".strip(),
+                "targetCode": competence.code,
+                "targetDescription": str(competence.localized(language).get("description", "") or ""),
+                "targetFramework": COMPETENCE_FRAMEWORK_NAME,
+                "targetType": "ceasn:Competency",
+                "targetUrl": f"{competence_url}#{competence.code}",
+            }
+            for competence in competences
+        ]
+    name = str(texts.get("title", "") or course.slug)
+    return {
+        "@context": CONTEXTS,
+        "id": f"urn:uuid:{certificate.public_id}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": name,
+        "issuer": issuer_summary(),
+        "validFrom": _iso(certificate.issued_at),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": certificate.holder_name,
+                },
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": "sha256$" + hashlib.sha256((email.lower() + salt).encode()).hexdigest(),
+                    "salt": salt,
+                },
+            ],
+            "achievement": {
+                "id": absolute_url("course", course_slug=course.slug),
+                "type": ["Achievement"],
+                "achievementType": "CertificateOfCompletion",
+                "name": name,
+                "description": description,
+                "criteria": {"narrative": criteria},
+                "alignment": alignment,
+                "inLanguage": language,
+            },
+        },
+    }
+
+
+def _language_for(learner: Any, language: str | None) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    for candidate in (language, getattr(learner, "preferred_language", None), "en"):
+        base = (candidate or "").split("-")[0]
+        if base in codes:
+            return base
+    return "en"
+
+
+def _issue_check(*, learner: Any, course: Course, cohort: Cohort | None, issued_by: Any) -> tuple[str, Completion]:
+    if cohort is not None and cohort.course_id != course.pk:
+        raise Http404
+    completion = completion_for(learner, course, cohort)
+    if completion.lessons_total == 0:
+        return _("This course has no lessons yet, so it cannot be completed."), completion
+    if completion.lessons_left:
+        message = ngettext(
+            "%(count)s lesson is still to be completed (read, with every activity passed).",
+            "%(count)s lessons are still to be completed (read, with every activity passed).",
+            completion.lessons_left,
+        ) % {"count": completion.lessons_left}
+        return message, completion
+    if completion.post_test_required and not completion.post_test_done:
+        return _("The cohort's post-test is still to be done."), completion
+    if not (learner.full_name or "").strip():
+        if getattr(issued_by, "pk", None) == learner.pk:
+            return _("Add your full name to your profile first: it is printed on the certificate."), completion
+        return _("The learner's full name is missing from their profile: it is printed on the certificate."), completion
+    return "", completion
+
+
+def certificate_issue_problem(*, learner: Any, course: Course, cohort: Cohort | None, issued_by: Any) -> str:
+    """Why the certificate cannot be issued now (empty when it can). Raises 404 for a course the
+    learner does not see, or a cohort of another course or that they are not enrolled in."""
+    if not can_issue_certificate(issued_by, learner=learner, cohort=cohort):
+        return _("You may not issue this certificate.")
+    return _issue_check(learner=learner, course=course, cohort=cohort, issued_by=issued_by)[0]
+
+
+@transaction.atomic
+def certificate_issue(
+    *,
+    learner: Any,
+    course: Course,
+    cohort: Cohort | None = None,
+    issued_by: Any,
+    language: str | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[Certificate, bool]:
+    """The learner's certificate for the course (or cohort), issued now if the rules are met.
+
+    Returns ``(certificate, created)``. Asking again, or twice at once, returns the same
+    certificate. Raises ``ValidationError`` with the reason when it cannot be issued yet.
+    """
+    if not can_issue_certificate(issued_by, learner=learner, cohort=cohort):
+        raise ValidationError(_("You may not issue this certificate."))
+    existing = Certificate.objects.filter(learner=learner, course=course, cohort=cohort).first()
+    if existing is not None:
+        return existing, False
+    problem, completion = _issue_check(learner=learner, course=course, cohort=cohort, issued_by=issued_by)
+    if problem:
+        raise ValidationError(problem)
+    holder_name = learner.full_name.strip()
+    certificate = Certificate(
+        learner=learner,
+        course=course,
+        cohort=cohort,
+        language=_language_for(learner, language),
+        holder_name=holder_name[:150],
+        minutes=completion.minutes,
+        issued_at=timezone.now().replace(microsecond=0),
+        issued_by=issued_by,
+    )
+    unsigned = build_credential(
+        certificate=certificate, course=course, cohort=cohort, email=learner.email, salt=secrets.token_hex(16)
+    )
+    certificate.credential = signing.sign(
+        unsigned, verification_method=verification_method_url(), created=_iso(certificate.issued_at)
+    )
+    certificate.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError:  # issued by a simultaneous request: that one stands
+        return Certificate.objects.get(learner=learner, course=course, cohort=cohort), False
+    audit_record(
+        action="learning.certificate_issue",
+        actor=issued_by,
+        obj=certificate,
+        request=request,
+        detail={"learner": learner.pk, "course": course.pk, "cohort": cohort.pk if cohort else None},
+    )
+    xapi_certificate_earned(certificate=certificate)
+    return certificate, True
+
+
+def certificates_resign() -> int:
+    """Sign every stored credential again with the current key and addresses (key rotation, a new
+    ``SITE_URL``). The content and dates stay; only the issuer addresses and the proof change."""
+    count = 0
+    for certificate in Certificate.objects.order_by("pk").iterator():
+        with transaction.atomic():
+            locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+            unsigned = {name: value for name, value in locked.credential.items() if name != "proof"}
+            unsigned["issuer"] = {**unsigned.get("issuer", {}), **issuer_summary()}
+            locked.credential = signing.sign(
+                unsigned, verification_method=verification_method_url(), created=_iso(timezone.now())
+            )
+            locked.save(update_fields=["credential"])
+            audit_record(action="learning.certificate_resign", obj=locked)
+        count += 1
+    return count
+
+
+# --- revoke ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_revoke(
+    *, certificate: Certificate, revoked_by: Any, reason: str, request: HttpRequest | None = None
+) -> tuple[Certificate, bool]:
+    """Withdraw the certificate with a reason. Returns ``(certificate, changed)``; revoking it
+    again keeps the first revocation."""
+    if not can_revoke_certificates(revoked_by):
+        raise ValidationError(_("Only a coordinator may revoke a certificate."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the revocation."))
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError(
+            _("Keep the reason under %(limit)s characters.") % {"limit": MAX_REASON_LENGTH},
+        )
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.revoked_at is not None:
+        return locked, False
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = revoked_by
+    locked.revocation_reason = reason
+    locked.full_clean(validate_constraints=False)
+    locked.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+    audit_record(
+        action="learning.certificate_revoke",
+        actor=revoked_by,
+        obj=locked,
+        request=request,
+        detail={"learner": locked.learner_id, "reason": reason},
+    )
+    return locked, True
+
+
+# --- check a credential file -------------------------------------------------------------------
+
+
+@dataclass
+class CheckResult:
+    """The answer to "is this credential genuine?": ``valid``, ``revoked`` or ``rejected``."""
+
+    status: str
+    message: str
+    certificate: Certificate | None = None
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == "valid"
+
+
+def _reject(message: str) -> CheckResult:
+    return CheckResult(status="rejected", message=message)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _signature_message(code: str) -> str:
+    messages = {
+        "shape": _("The file is JSON but not a credential: it should be one object with a proof."),
+        "proof": _("The credential has no valid proof (signature) block."),
+        "suite": _("The proof is not of the kind this platform makes (DataIntegrityProof with eddsa-jcs-2022)."),
+        "key": _("The credential was not signed with this platform's key."),
+        "encoding": _("The signature value is damaged and cannot be read."),
+        "float": _(
+            "The credential contains numbers this platform never signs (decimals or very large numbers): "
+            "it was changed."
+        ),
+        "signature": _("The signature does not match: the file was changed after it was issued."),
+    }
+    return messages.get(code, messages["signature"])
+
+
+def _stored_certificate(credential_id: Any) -> Certificate | None:
+    prefix = "urn:uuid:"
+    if not isinstance(credential_id, str) or not credential_id.startswith(prefix):
+        return None
+    try:
+        public_id = uuid.UUID(credential_id[len(prefix) :])
+    except ValueError:
+        return None
+    return Certificate.objects.filter(public_id=public_id).first()
+
+
+def credential_check(raw: str | bytes) -> CheckResult:
+    """Check a pasted or uploaded credential: JSON, signature, our key, a stored certificate with
+    the very same content, and not revoked. The message says exactly why it is rejected."""
+    data = raw.encode() if isinstance(raw, str) else raw
+    if not data.strip():
+        return _reject(_("Paste the credential (JSON) or choose its file."))
+    if len(data) > MAX_CREDENTIAL_BYTES:
+        return _reject(
+            _("The file is too large to be one of our credentials (at most %(size)s KB).")
+            % {"size": MAX_CREDENTIAL_BYTES // 1024}
+        )
+    try:
+        document = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _reject(_("This is not a JSON file, so it cannot be a credential."))
+    try:
+        signing.verify(document, published_keys())
+    except signing.SignatureError as error:
+        return _reject(_signature_message(error.code))
+    except RecursionError:
+        return _reject(_("The file is JSON but not a credential: it should be one object with a proof."))
+    certificate = _stored_certificate(document.get("id"))
+    if certificate is None:
+        return _reject(_("The signature is genuine, but no certificate with this identifier was issued here."))
+    if certificate.credential != document:
+        return _reject(_("The signature is genuine, but the credential differs from the certificate on record."))
+    if certificate.revoked_at is not None:
+        return CheckResult(
+            status="revoked",
+            message=_("This certificate was revoked on %(date)s: %(reason)s")
+            % {"date": date_format(certificate.revoked_at, "DATE_FORMAT"), "reason": certificate.revocation_reason},
+            certificate=certificate,
+        )
+    return CheckResult(
+        status="valid",
+        message=_("Valid: this credential was issued by this platform and has not been changed or revoked."),
+        certificate=certificate,
+    )
