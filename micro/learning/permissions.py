@@ -4,8 +4,9 @@
   operator) is a learner and sees the published courses.
 * Authors (admin users, coordinators) also see unpublished courses and preview them as a learner.
 * A learner's records (answers, runs, submissions) are seen by the learner, by trainers of an
-  organisation the learner belongs to and by coordinators. Reviewing is for those trainers and
-  coordinators, never for the learner themself.
+  organisation the learner belongs to, by the trainers of a cohort the learner is enrolled in (the
+  pilot cohort mixes operators of four organisations) and by coordinators. Reviewing is for those
+  trainers and coordinators, never for the learner themself.
 """
 
 from __future__ import annotations
@@ -37,14 +38,33 @@ def trainer_organisation_ids(user: Any) -> set[int]:
     return {org_id for org_id, role in active_roles(user).items() if role == Role.TRAINER}
 
 
+def cohort_learner_ids(user: Any) -> set[int]:
+    """The learners enrolled in the cohorts ``user`` trains.
+
+    The one rule here that needs the database; read once per request and kept on the user object.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_micro_cohort_learner_ids", None)
+    if cached is None:
+        from micro.learning.models import Enrolment
+
+        cached = set(Enrolment.objects.filter(cohort__trainers=user).values_list("learner_id", flat=True))
+        user._micro_cohort_learner_ids = cached
+    return cached
+
+
 def can_review_learner(user: Any, learner: Any) -> bool:
-    """Coordinators, and trainers who share an organisation with ``learner``; never oneself."""
+    """Coordinators, trainers who share an organisation with ``learner`` and the trainers of a cohort
+    ``learner`` is enrolled in; never oneself."""
     if learner is None or not getattr(user, "is_authenticated", False) or user.pk == learner.pk:
         return False
     if is_coordinator(user):
         return True
     trainer_in = trainer_organisation_ids(user)
-    return bool(trainer_in) and bool(trainer_in & set(active_roles(learner)))
+    if trainer_in and trainer_in & set(active_roles(learner)):
+        return True
+    return learner.pk in cohort_learner_ids(user)
 
 
 def can_view_learner_record(user: Any, learner: Any) -> bool:
@@ -73,7 +93,7 @@ def can_review_submission(user: Any, submission: Any) -> bool:
 
 def can_review_anyone(user: Any) -> bool:
     """Shows the review queue in the navigation."""
-    return is_coordinator(user) or bool(trainer_organisation_ids(user))
+    return is_coordinator(user) or bool(trainer_organisation_ids(user)) or bool(cohort_learner_ids(user))
 
 
 # --- cohorts -----------------------------------------------------------------------------------

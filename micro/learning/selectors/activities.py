@@ -173,10 +173,11 @@ def _reviewable_learner_filter(user: Any) -> Q | None:
     if is_coordinator(user):
         return Q()
     organisations = permissions.trainer_organisation_ids(user)
-    if not organisations:
+    in_cohorts = permissions.cohort_learner_ids(user)
+    if not organisations and not in_cohorts:
         return None
     learners = Membership.objects.filter(organisation_id__in=organisations, is_active=True).values("user_id")
-    return Q(learner_id__in=learners)
+    return Q(learner_id__in=learners) | Q(learner_id__in=in_cohorts)
 
 
 def submission_list_for_reviewer(user: Any, *, waiting_only: bool = True) -> QuerySet[Submission]:

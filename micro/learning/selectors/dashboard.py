@@ -18,7 +18,6 @@ from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
-from micro.accounts.models import Membership
 from micro.accounts.permissions import is_coordinator
 from micro.learning import item_analysis, permissions
 from micro.learning.models import (
@@ -244,18 +243,11 @@ def _pending_submissions(view: CohortView) -> list[Submission]:
 
 
 def _reviewable(user: Any, pending: list[Submission]) -> set[int]:
-    """Submissions whose review page ``user`` may open (the review rule is by organisation: a
-    cohort trainer reviews learners of their own organisations; coordinators review everyone)."""
+    """Submissions whose review page ``user`` may open (see ``permissions.can_review_learner``: the
+    cohort's trainers review its learners; coordinators review everyone)."""
     if is_coordinator(user):
         return {s.pk for s in pending if s.learner_id != user.pk}
-    organisations = permissions.trainer_organisation_ids(user)
-    if not organisations or not pending:
-        return set()
-    reachable = set(
-        Membership.objects.filter(
-            user_id__in={s.learner_id for s in pending}, organisation_id__in=organisations, is_active=True
-        ).values_list("user_id", flat=True)
-    )
+    reachable = permissions.cohort_learner_ids(user)
     return {s.pk for s in pending if s.learner_id in reachable and s.learner_id != user.pk}
 
 

@@ -38,7 +38,7 @@ from micro.learning.models import (
 )
 from micro.learning.models.discussions import DiscussionPost, DiscussionThread
 from micro.learning.selectors.dashboard import cohort_dashboard_for
-from micro.learning.tests.conftest import signed_in
+from micro.learning.tests.conftest import member, signed_in
 from micro.learning.tests.factories import World, texts
 
 pytestmark = pytest.mark.django_db
@@ -294,17 +294,19 @@ def test_page_shows_review_links_item_analysis_method_and_gain(
     assert AuditEvent.objects.filter(action="learning.cohort.dashboard", actor=trainer).count() == 1
 
 
-def test_review_links_only_where_the_review_page_opens(
-    world: World, trainer: User, coordinator: User, other_organisation: Organisation
+def test_the_cohort_trainer_reviews_learners_of_every_organisation_in_the_cohort(
+    world: World, trainer: User, coordinator: User, organisation: Organisation, other_organisation: Organisation
 ) -> None:
     cohort = make_cohort(world, trainer)
     add_learners(world, cohort, other_organisation, 3)  # learners of another organisation
     (pending,) = Submission.objects.all()
     review = reverse("learning:review", args=[pending.pk])
-    html = signed_in(trainer).get(dashboard_url(cohort)).content.decode()
-    assert review not in html and "reviewed by a trainer of their organisation" in html
-    assert signed_in(trainer).get(review).status_code == 404  # the rule the dashboard follows
+    assert review in signed_in(trainer).get(dashboard_url(cohort)).content.decode()
+    assert signed_in(trainer).get(review).status_code == 200  # the rule the dashboard follows
     assert review in signed_in(coordinator).get(dashboard_url(cohort)).content.decode()
+    # A trainer of the same organisation who does not train this cohort: no review.
+    stranger = member(organisation, Role.TRAINER, email="stranger-trainer@example.org")
+    assert signed_in(stranger).get(review).status_code == 404
 
 
 def test_a_question_with_a_wrong_key_is_flagged(world: World, trainer: User, organisation: Organisation) -> None:
