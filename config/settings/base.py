@@ -174,6 +174,8 @@ XAPI_LRS_PASSWORD = env_str("XAPI_LRS_PASSWORD", "")
 XAPI_LRS_TIMEOUT = int(env_str("XAPI_LRS_TIMEOUT", "10"))
 XAPI_LRS_BATCH_SIZE = int(env_str("XAPI_LRS_BATCH_SIZE", "100"))
 XAPI_LRS_MAX_BATCHES = int(env_str("XAPI_LRS_MAX_BATCHES", "50"))
+# A statement the record store refuses this many times is set aside (shown in the admin).
+XAPI_LRS_MAX_ATTEMPTS = int(env_str("XAPI_LRS_MAX_ATTEMPTS", "5"))
 # Key of the actors' pseudonyms (empty: derived from SECRET_KEY; set it to keep them across key rotations).
 XAPI_PSEUDONYM_KEY = env_str("XAPI_PSEUDONYM_KEY", "")
 

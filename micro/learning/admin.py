@@ -574,3 +574,93 @@ def _may_issue_certificates(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     return bool(user.is_superuser or is_coordinator(user) or user.trained_cohorts.exists())
+
+
+# --- xAPI statements (read only: they are written by the learning services, sent by xapi_forward) ---
+
+import json  # noqa: E402
+
+from micro.learning.models import xapi as xapi_models  # noqa: E402
+from micro.learning.services import xapi as xapi_services  # noqa: E402
+
+
+class XapiForwardingFilter(admin.SimpleListFilter):
+    """Where each statement stands with the external record store."""
+
+    title = _("forwarding")
+    parameter_name = "forwarding"
+
+    def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("sent", _("sent")),
+            ("waiting", _("waiting")),
+            ("parked", _("refused too often, no longer sent")),
+        ]
+
+    def queryset(self, request: Any, queryset: Any) -> Any:
+        limit = xapi_services.max_forward_attempts()
+        if self.value() == "sent":
+            return queryset.filter(forwarded_at__isnull=False)
+        if self.value() == "waiting":
+            return queryset.filter(forwarded_at__isnull=True, forward_attempts__lt=limit)
+        if self.value() == "parked":
+            return queryset.filter(forwarded_at__isnull=True, forward_attempts__gte=limit)
+        return queryset
+
+
+@admin.register(xapi_models.XapiStatement)
+class XapiStatementAdmin(admin.ModelAdmin):
+    """Coordinators read the learning records and see why one was not forwarded; nobody edits them
+    here (a statement is evidence: it is changed by nothing, and goes only with its learner)."""
+
+    list_display = ["timestamp", "verb_name", "learner", "cohort", "forwarded_at", "forward_attempts"]
+    list_filter = [XapiForwardingFilter, "verb", "cohort"]
+    list_select_related = ["learner", "cohort"]
+    search_fields = ["=statement_id"]
+    show_full_result_count = False  # a million rows: no COUNT(*) on every page
+    list_per_page = 50
+    fields = (
+        "statement_id",
+        "learner",
+        "cohort",
+        "verb",
+        "timestamp",
+        "stored_at",
+        "forwarded_at",
+        "forward_attempts",
+        "last_error",
+        "statement_json",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("verb"), ordering="verb")
+    def verb_name(self, obj: Any) -> str:
+        return str(obj.verb).rstrip("/").rsplit("/", 1)[-1]
+
+    @admin.display(description=_("statement"))
+    def statement_json(self, obj: Any) -> Any:
+        return format_html('<pre dir="ltr">{}</pre>', json.dumps(obj.statement, ensure_ascii=False, indent=2))
+
+    def get_actions(self, request: Any, action_location: Any = ActionLocation.CHANGE_LIST) -> Any:
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def _is_reader(self, request: Any) -> bool:
+        user = request.user
+        return bool(user.is_active and (user.is_superuser or is_coordinator(user)))
+
+    def has_module_permission(self, request: Any) -> bool:
+        return self._is_reader(request)
+
+    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
+        return self._is_reader(request)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -25,7 +25,16 @@ class CredentialCheckForm(forms.Form):
         label=gettext_lazy("Credential (JSON)"),
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off", "dir": "ltr"}),
+        widget=forms.Textarea(
+            # maxlength: the browser stops a paste far beyond any credential before it is sent.
+            attrs={
+                "rows": 8,
+                "spellcheck": "false",
+                "autocomplete": "off",
+                "dir": "ltr",
+                "maxlength": MAX_CREDENTIAL_BYTES,
+            }
+        ),
         help_text=gettext_lazy("Paste the content of the credential file (.json) the holder gave you."),
     )
     credential_file = forms.FileField(

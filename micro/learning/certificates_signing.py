@@ -29,8 +29,10 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -60,9 +62,16 @@ class SignatureError(Exception):
 
 
 def canonical_json(value: Any) -> bytes:
-    """RFC 8785 (JCS) bytes of ``value``; floats and huge integers are refused: we never sign any."""
+    """RFC 8785 (JCS) bytes of ``value``; floats and huge integers are refused: we never sign any.
+
+    Text that is not valid Unicode (a lone UTF-16 surrogate such as ``"\\ud800"``, which JSON may
+    carry but UTF-8 cannot) is refused with the code ``unicode``: RFC 8785 forbids it too."""
     _refuse_floats(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise SignatureError("unicode") from exc
 
 
 _SAFE_INTEGER = 2**53 - 1  # beyond it, RFC 8785 (ECMAScript numbers) and Python print integers differently
@@ -180,6 +189,20 @@ def signing_key() -> SigningKey:
 # --- proofs ----------------------------------------------------------------------------------
 
 
+_DATE_TIME_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$", re.ASCII)
+
+
+def _is_date_time_stamp(value: Any) -> bool:
+    """An XML Schema ``dateTimeStamp`` (a date and time with its time zone), as the proof's ``created``."""
+    if not isinstance(value, str) or not _DATE_TIME_STAMP.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _hash_data(document: dict[str, Any], proof_options: dict[str, Any]) -> bytes:
     return hashlib.sha256(canonical_json(proof_options)).digest() + hashlib.sha256(canonical_json(document)).digest()
 
@@ -206,8 +229,16 @@ def sign(document: dict[str, Any], *, verification_method: str, created: str) ->
 def verify(document: Any, public_keys: dict[str, Ed25519PublicKey]) -> dict[str, Any]:
     """Check the embedded proof of ``document`` against the keys we publish (by verification method).
 
+    Follows "Verify Proof (eddsa-jcs-2022)": the proof options are the proof without
+    ``proofValue``; when they carry an ``@context``, the document's ``@context`` must start with
+    it and the document is hashed with that context; the proof configuration (type, cryptosuite,
+    ``created`` a dateTimeStamp) is checked and hashed with the document's ``@context``; the
+    signature covers ``hash(proof configuration) + hash(document)``. Two limits, on purpose: a
+    proof *set* (a list of proofs) is refused, and only our own published keys are looked up (no
+    DID or remote key resolution), since this verifier checks the credentials of this platform.
+
     Returns the proof. Raises ``SignatureError`` with one of the codes ``shape``, ``proof``,
-    ``suite``, ``key``, ``encoding``, ``float`` or ``signature``.
+    ``suite``, ``key``, ``encoding``, ``float``, ``unicode`` or ``signature``.
     """
     if not isinstance(document, dict):
         raise SignatureError("shape")
@@ -216,7 +247,7 @@ def verify(document: Any, public_keys: dict[str, Ed25519PublicKey]) -> dict[str,
         raise SignatureError("proof")
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
         raise SignatureError("suite")
-    if proof.get("proofPurpose") != PROOF_PURPOSE or not isinstance(proof.get("created"), str):
+    if proof.get("proofPurpose") != PROOF_PURPOSE or not _is_date_time_stamp(proof.get("created")):
         raise SignatureError("proof")
     method = proof.get("verificationMethod")
     public_key = public_keys.get(method) if isinstance(method, str) else None
@@ -230,8 +261,11 @@ def verify(document: Any, public_keys: dict[str, Ed25519PublicKey]) -> dict[str,
         raise SignatureError("encoding")
     unsecured = {name: value for name, value in document.items() if name != "proof"}
     proof_options = {name: value for name, value in proof.items() if name != "proofValue"}
-    if "@context" in proof_options and proof_options["@context"] != unsecured.get("@context"):
-        raise SignatureError("proof")
+    if "@context" in proof_options:
+        wanted = _as_list(proof_options["@context"])
+        if _as_list(unsecured.get("@context"))[: len(wanted)] != wanted:
+            raise SignatureError("proof")
+        unsecured["@context"] = proof_options["@context"]
     if "@context" in unsecured:
         proof_options["@context"] = unsecured["@context"]
     try:
@@ -239,3 +273,9 @@ def verify(document: Any, public_keys: dict[str, Ed25519PublicKey]) -> dict[str,
     except InvalidSignature as exc:
         raise SignatureError("signature") from exc
     return proof
+
+
+def _as_list(context: Any) -> list[Any]:
+    if context is None:
+        return []
+    return context if isinstance(context, list) else [context]

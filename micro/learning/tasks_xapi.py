@@ -2,8 +2,9 @@
 
 Enqueued after each recorded statement when ``XAPI_LRS_ENDPOINT`` is set (the database worker runs
 it in production; the immediate backend of development runs it right after the request's commit).
-Statements a failed run left pending are sent by the next run: schedule ``manage.py xapi_forward``
-every few minutes (cron) so they also go when no new event arrives.
+Statements a failed run left pending are sent by the next run: ``deploy/systemd/micro-xapi-forward.timer``
+runs ``manage.py xapi_forward --if-configured`` every five minutes, so they also go when no new
+event arrives.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ ACTIVITY_TYPES = {
     "quiz": "http://adlnet.gov/expapi/activities/assessment",
     "scenario": "http://adlnet.gov/expapi/activities/simulation",
     "assignment": "http://adlnet.gov/expapi/activities/performance",
-    "cohort": "http://id.tincanapi.com/activitytype/group",
+    "cohort": "http://activitystrea.ms/schema/1.0/group",  # the registry's group (Activity Streams)
     "certificate": "http://id.tincanapi.com/activitytype/certificate",
 }
 

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.safestring import SafeString
 
 from micro.pathway.models import ContentData, GlossaryTerm, Journey, JourneyShare, Rule, Stage, Step
+from micro.pathway.rendering import RULE_REF, rule_html
 from micro.pathway.services import SESSION_KEY
 
 
@@ -57,6 +59,15 @@ def steps_in_order(stages: list[Stage]) -> list[Step]:
 def rules_by_key(keys: list[str] | None = None) -> dict[str, Rule]:
     rules = Rule.objects.all() if keys is None else Rule.objects.filter(key__in=keys)
     return {rule.key: rule for rule in rules}
+
+
+# Other apps (the operators' lessons) cite the same dated figures; this is their public face.
+RULE_REFERENCE = RULE_REF
+
+
+def rule_reference_html(rule: Rule | None, key: str) -> SafeString:
+    """A dated figure as the path shows it: value, source and the day it was recorded."""
+    return rule_html(rule, key)
 
 
 def rule_list_for_country_or_404(country: str) -> list[Rule]:

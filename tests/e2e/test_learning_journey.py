@@ -380,6 +380,44 @@ def test_an_operator_goes_from_the_pre_test_to_a_verified_certificate(
     assert status.count() == 1 and "plan-warning" in (status.get_attribute("class") or ""), status.inner_text()
     assert "Mario Rossi" not in visitor.locator("main p[role=status]").inner_text()
 
+    # 9. The same pages in Arabic on a 320 px phone: right to left, the number and the JSON left to
+    # right, nothing wider than the screen, and the holder's email nowhere.
+    phone = new_context(viewport={"width": 320, "height": 640}).new_page()
+    for path, name in (
+        (f"/ar/learn/certificates/{certificate.public_id}/", "verification (ar, 320 px)"),
+        ("/ar/learn/certificates/check/", "credential check (ar, 320 px)"),
+        ("/ar/learn/certificates/competences/", "competences (ar, 320 px)"),
+    ):
+        phone.goto(path)
+        pages.check(phone, name)
+        assert phone.locator("html").get_attribute("dir") == "rtl", path
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"{path} scrolls sideways"
+        assert operator.email not in phone.content()
+        assert phone.locator("textarea[name=credential][dir=ltr]").count() in {0, 1}
+    phone.goto(f"/ar/learn/certificates/{certificate.public_id}/")
+    number = phone.locator(f"main span[dir=ltr]:text-is('{certificate.public_id}')")
+    assert number.count() == 1 and number.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert phone.locator("meta[name=robots]").get_attribute("content") == "noindex, nofollow"
+
+    # 10. The coordinator revokes it; the visitor's page and the credential check say so, with the reason.
+    from micro.accounts.models import User
+
+    coordinator_context = new_context()
+    sign_in_cookie(coordinator_context, User.objects.get(email="coordinator@demo.micro.example"))
+    coordinator_page = coordinator_context.new_page()
+    coordinator_page.goto(f"{verify_path}revoke/")
+    pages.check(coordinator_page, "revoke")
+    coordinator_page.locator("textarea[name=reason]").fill("Valutazione ripetuta")
+    _submit(coordinator_page)
+    visitor.goto(verify_path)
+    pages.check(visitor, "verification (revoked)")
+    assert "plan-warning" in (visitor.locator("main p[role=status]").get_attribute("class") or "")
+    assert "Valutazione ripetuta" in visitor.locator("main").inner_text()
+    visitor.locator("textarea[name=credential]").fill(json.dumps(credential))
+    _submit(visitor, "main form button[type=submit]")
+    pages.check(visitor, "verification (revoked credential)")
+    assert "Valutazione ripetuta" in visitor.locator("main p[role=status]").inner_text()
+
     assert problems.all() == []
     assert pages.blocking == [], "\n".join(pages.blocking)
     assert len(pages.seen) >= 20

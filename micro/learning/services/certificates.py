@@ -9,9 +9,7 @@ to them, so a verifier can fetch the key without an account.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -126,10 +124,13 @@ def build_credential(
     certificate: Certificate,
     course: Course,
     cohort: Cohort | None,
-    email: str,
-    salt: str,
 ) -> dict[str, Any]:
-    """The unsigned OpenBadgeCredential of ``certificate``, in the certificate's language."""
+    """The unsigned OpenBadgeCredential of ``certificate``, in the certificate's language.
+
+    Privacy: the credential is public (anyone with its number may download it), so the holder is
+    identified by the name of their profile, which they chose and may change before claiming, and
+    by nothing else. No email address appears, not even salted and hashed: with the salt beside
+    it and the name in clear, a hash of ``firstname.lastname@…`` is guessed in seconds."""
     language = certificate.language
     texts = course.localized(language)
     with translation.override(language):
@@ -174,13 +175,6 @@ def build_credential(
                     "identityType": "name",
                     "hashed": False,
                     "identityHash": certificate.holder_name,
-                },
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "identityHash": "sha256$" + hashlib.sha256((email.lower() + salt).encode()).hexdigest(),
-                    "salt": salt,
                 },
             ],
             "achievement": {
@@ -270,9 +264,7 @@ def certificate_issue(
         issued_at=timezone.now().replace(microsecond=0),
         issued_by=issued_by,
     )
-    unsigned = build_credential(
-        certificate=certificate, course=course, cohort=cohort, email=learner.email, salt=secrets.token_hex(16)
-    )
+    unsigned = build_credential(certificate=certificate, course=course, cohort=cohort)
     certificate.credential = signing.sign(
         unsigned, verification_method=verification_method_url(), created=_iso(certificate.issued_at)
     )
@@ -293,15 +285,28 @@ def certificate_issue(
     return certificate, True
 
 
+def _drop_email_identifiers(credential: dict[str, Any]) -> None:
+    """Credentials issued before the email hash was dropped lose it when they are signed again."""
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, dict) and isinstance(subject.get("identifier"), list):
+        subject["identifier"] = [
+            item
+            for item in subject["identifier"]
+            if not (isinstance(item, dict) and item.get("identityType") == "emailAddress")
+        ]
+
+
 def certificates_resign() -> int:
     """Sign every stored credential again with the current key and addresses (key rotation, a new
-    ``SITE_URL``). The content and dates stay; only the issuer addresses and the proof change."""
+    ``SITE_URL``). The content and dates stay; only the issuer addresses and the proof change (and
+    an email hash of an early credential is removed)."""
     count = 0
     for certificate in Certificate.objects.order_by("pk").iterator():
         with transaction.atomic():
             locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
             unsigned = {name: value for name, value in locked.credential.items() if name != "proof"}
             unsigned["issuer"] = {**unsigned.get("issuer", {}), **issuer_summary()}
+            _drop_email_identifiers(unsigned)
             locked.credential = signing.sign(
                 unsigned, verification_method=verification_method_url(), created=_iso(timezone.now())
             )
@@ -352,7 +357,8 @@ def certificate_revoke(
 
 @dataclass
 class CheckResult:
-    """The answer to "is this credential genuine?": ``valid``, ``revoked`` or ``rejected``."""
+    """The answer to "is this credential genuine?": ``valid``, ``revoked``, ``other`` (genuine, but
+    of another certificate than the page's) or ``rejected``."""
 
     status: str
     message: str
@@ -383,6 +389,7 @@ def _signature_message(code: str) -> str:
             "it was changed."
         ),
         "signature": _("The signature does not match: the file was changed after it was issued."),
+        "unicode": _("The credential contains text that is not valid Unicode: it was not made by this platform."),
     }
     return messages.get(code, messages["signature"])
 
@@ -398,9 +405,12 @@ def _stored_certificate(credential_id: Any) -> Certificate | None:
     return Certificate.objects.filter(public_id=public_id).first()
 
 
-def credential_check(raw: str | bytes) -> CheckResult:
+def credential_check(raw: str | bytes, *, expected: Certificate | None = None) -> CheckResult:
     """Check a pasted or uploaded credential: JSON, signature, our key, a stored certificate with
-    the very same content, and not revoked. The message says exactly why it is rejected."""
+    the very same content, and not revoked. The message says exactly why it is rejected.
+
+    ``expected`` is the certificate whose page the check is made on: a genuine credential of
+    another certificate is then said to belong to another one (and is not "valid" here)."""
     data = raw.encode() if isinstance(raw, str) else raw
     if not data.strip():
         return _reject(_("Paste the credential (JSON) or choose its file."))
@@ -410,7 +420,8 @@ def credential_check(raw: str | bytes) -> CheckResult:
             % {"size": MAX_CREDENTIAL_BYTES // 1024}
         )
     try:
-        document = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+        # utf-8-sig: a byte-order mark, as some editors write, is not a reason to refuse the file.
+        document = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return _reject(_("This is not a JSON file, so it cannot be a credential."))
     try:
@@ -424,6 +435,16 @@ def credential_check(raw: str | bytes) -> CheckResult:
         return _reject(_("The signature is genuine, but no certificate with this identifier was issued here."))
     if certificate.credential != document:
         return _reject(_("The signature is genuine, but the credential differs from the certificate on record."))
+    if expected is not None and certificate.pk != expected.pk:
+        return CheckResult(
+            status="other",
+            message=_(
+                "The signature is genuine, but this credential belongs to another certificate (number %(number)s), "
+                "not to the one on this page."
+            )
+            % {"number": certificate.public_id},
+            certificate=certificate,
+        )
     if certificate.revoked_at is not None:
         return CheckResult(
             status="revoked",

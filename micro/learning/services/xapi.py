@@ -10,7 +10,10 @@ Forwarding (:func:`statements_forward`): when ``XAPI_LRS_ENDPOINT`` is set, pend
 POSTed in batches to ``<endpoint>/statements`` (xAPI 1.0.3, basic auth). A run first *claims* its
 batch with one conditional UPDATE, so two runs at the same time never send the same statement; a
 sent batch is marked forwarded and never sent again; a failed batch stays pending with its error
-and the run stops, to be retried by the next run.
+and the run stops, to be retried by the next run; a batch the store refuses is sent one by one,
+so one bad statement never blocks the queue. The one way to send a statement twice is a run that
+outlives its claim (a store slower than the lease); the copy has the same statement id, which an
+LRS must not store twice (xAPI 1.0.3, 2.2.1).
 """
 
 from __future__ import annotations
@@ -304,8 +307,9 @@ def xapi_submission_reviewed(*, review: Review) -> dict[str, Any] | None:
 def xapi_certificate_earned(*, certificate: Any) -> dict[str, Any] | None:
     """The learner earned the course certificate (verb ``earned``); for the certificate service.
 
-    The object is the course's certificate; the certificate's public id goes in an extension so a
-    record store can link to the public verification page.
+    The object is the course's certificate. The certificate's public id stays out of the
+    statement: it opens the public verification page, which shows the holder's name, so anyone
+    reading the record store could put a name on the pseudonym and on all its statements.
     """
     course = certificate.course
     cohort = certificate.cohort if certificate.cohort_id else None
@@ -320,15 +324,17 @@ def xapi_certificate_earned(*, certificate: Any) -> dict[str, Any] | None:
         course=course,
         timestamp=certificate.issued_at,
         cohort=cohort,
-        result={
-            "success": True,
-            "completion": True,
-            "extensions": {xapi.extension_iri("certificate-id"): str(certificate.public_id)},
-        },
+        result={"success": True, "completion": True},
     )
 
 
 # --- forwarding ------------------------------------------------------------------------------
+
+DEFAULT_MAX_FORWARD_ATTEMPTS = 5
+# Answers that say "this request is refused", not "the store is unavailable": the batch holds a
+# statement the store will never accept (400), one whose id it already has (409), or it is too
+# large (413). Sending one by one finds the culprit; the rest goes on.
+_REFUSED_STATUSES = frozenset({400, 409, 413, 422})
 
 
 def lrs_configured() -> bool:
@@ -339,16 +345,33 @@ def lrs_statements_url() -> str:
     return str(settings.XAPI_LRS_ENDPOINT).rstrip("/") + "/statements"
 
 
+def max_forward_attempts() -> int:
+    """After this many refusals a statement is *parked*: kept, shown in the admin, never sent again."""
+    return max(1, int(getattr(settings, "XAPI_LRS_MAX_ATTEMPTS", DEFAULT_MAX_FORWARD_ATTEMPTS)))
+
+
 @dataclass
 class ForwardReport:
     sent: int = 0
     failed: int = 0
     pending: int = 0
+    parked: int = 0
     error: str = ""
 
 
 class ForwardError(Exception):
-    pass
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def refused(self) -> bool:
+        """The store refused these statements (as opposed to being down, misconfigured or denying us)."""
+        return self.status in _REFUSED_STATUSES
+
+    @property
+    def already_stored(self) -> bool:
+        return self.status == 409
 
 
 def _post(url: str, body: bytes) -> None:
@@ -371,29 +394,95 @@ def _post(url: str, body: bytes) -> None:
             status = response.status
     except urllib.error.HTTPError as error:
         detail = error.read(300).decode("utf-8", "replace").strip()
-        raise ForwardError(f"HTTP {error.code} from the record store: {detail}".strip()) from None
+        raise ForwardError(f"HTTP {error.code} from the record store: {detail}".strip(), status=error.code) from None
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise ForwardError(f"The record store could not be reached: {reason}") from None
     if not 200 <= status < 300:
-        raise ForwardError(f"HTTP {status} from the record store")
+        raise ForwardError(f"HTTP {status} from the record store", status=status)
 
 
 def _claimable(now: datetime) -> Q:
-    return Q(forwarded_at__isnull=True) & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    return (
+        Q(forwarded_at__isnull=True)
+        & Q(forward_attempts__lt=max_forward_attempts())
+        & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    )
 
 
-def _claim(batch_size: int, now: datetime) -> tuple[str, list[XapiStatement]]:
-    """Claim up to ``batch_size`` pending statements for this run (one conditional UPDATE)."""
+def _lease(now: datetime, requests: int = 1) -> datetime:
+    """How long a claim holds: long enough for ``requests`` POSTs at their time limit, and a margin.
+
+    Short, so the statements of a run that crashed go with the next run."""
+    return now + timedelta(seconds=requests * (2 * settings.XAPI_LRS_TIMEOUT) + 60)
+
+
+def _claim(batch_size: int, now: datetime, skip: set[int]) -> tuple[str, list[XapiStatement]]:
+    """Claim up to ``batch_size`` pending statements for this run (one conditional UPDATE).
+
+    The UPDATE repeats the "not claimed" condition, so of two runs that picked the same rows only
+    the first to write gets them (PostgreSQL re-checks the condition on rows another transaction
+    just changed; SQLite runs one writer at a time); the other run then reads back none of them.
+    """
     token = secrets.token_hex(16)
-    lease = now + timedelta(seconds=2 * settings.XAPI_LRS_TIMEOUT + 60)
     candidate_ids = list(
-        XapiStatement.objects.filter(_claimable(now)).order_by("pk").values_list("pk", flat=True)[:batch_size]
+        XapiStatement.objects.filter(_claimable(now))
+        .exclude(pk__in=skip)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:batch_size]
     )
     if not candidate_ids:
         return token, []
-    XapiStatement.objects.filter(_claimable(now), pk__in=candidate_ids).update(claim_token=token, claimed_until=lease)
+    XapiStatement.objects.filter(_claimable(now), pk__in=candidate_ids).update(
+        claim_token=token, claimed_until=_lease(now)
+    )
     return token, list(XapiStatement.objects.filter(claim_token=token, forwarded_at__isnull=True).order_by("pk"))
+
+
+def _body(rows: list[XapiStatement]) -> bytes:
+    return json.dumps([row.statement for row in rows], ensure_ascii=False).encode("utf-8")
+
+
+def _mark_sent(claimed: Any, note: str = "") -> None:
+    claimed.update(
+        forwarded_at=timezone.now(),
+        forward_attempts=F("forward_attempts") + 1,
+        last_error=note,
+        claim_token="",
+        claimed_until=None,
+    )
+
+
+def _mark_failed(claimed: Any, error: str) -> None:
+    claimed.update(forward_attempts=F("forward_attempts") + 1, last_error=error, claim_token="", claimed_until=None)
+
+
+def _send_one_by_one(url: str, token: str, rows: list[XapiStatement], report: ForwardReport, skip: set[int]) -> bool:
+    """The store refused a batch: send its statements alone, so one bad statement stops only itself.
+
+    Returns ``False`` when the store itself failed meanwhile (the run stops; the rest is released)."""
+    XapiStatement.objects.filter(claim_token=token).update(claimed_until=_lease(timezone.now(), len(rows)))
+    for row in rows:
+        mine = XapiStatement.objects.filter(pk=row.pk, claim_token=token)
+        try:
+            _post(url, _body([row]))
+        except ForwardError as error:
+            if error.already_stored:  # our ids are derived from the event: the store has this one
+                _mark_sent(mine, note=str(error)[:ERROR_LENGTH])
+                report.sent += 1
+                continue
+            report.failed += 1
+            report.error = str(error)[:ERROR_LENGTH]
+            _mark_failed(mine, report.error)
+            skip.add(row.pk)
+            if not error.refused:
+                XapiStatement.objects.filter(claim_token=token).update(claim_token="", claimed_until=None)
+                return False
+            logger.warning("The record store refused xAPI statement %s: %s", row.statement_id, report.error)
+            continue
+        _mark_sent(mine)
+        report.sent += 1
+    return True
 
 
 def statements_forward(
@@ -401,8 +490,11 @@ def statements_forward(
 ) -> ForwardReport:
     """Send pending statements to the external record store, batch by batch, until none is left.
 
-    Stops at the first failure (the store is down or refuses): that batch stays pending with the
-    error, for the next run. Does nothing when no store is configured.
+    When the store is down, denies us or cannot be reached, the run stops: that batch stays
+    pending with the error, for the next run. When it *refuses* a batch (400, 409, 413, 422), the
+    batch's statements are sent one by one, so a statement it will never accept does not hold
+    back the others; such a statement is tried again by later runs and parked after
+    ``XAPI_LRS_MAX_ATTEMPTS`` (default 5) refusals. Does nothing when no store is configured.
     """
     report = ForwardReport()
     if not lrs_configured():
@@ -410,30 +502,35 @@ def statements_forward(
     batch_size = max(1, batch_size or settings.XAPI_LRS_BATCH_SIZE)
     max_batches = max(1, max_batches or settings.XAPI_LRS_MAX_BATCHES)
     url = lrs_statements_url()
+    skip: set[int] = set()  # refused in this run: not tried again until the next one
     for _batch in range(max_batches):
         moment = now or timezone.now()
-        token, rows = _claim(batch_size, moment)
+        token, rows = _claim(batch_size, moment, skip)
         if not rows:
             break
-        body = json.dumps([row.statement for row in rows], ensure_ascii=False).encode("utf-8")
         claimed = XapiStatement.objects.filter(claim_token=token, pk__in=[row.pk for row in rows])
         try:
-            _post(url, body)
+            _post(url, _body(rows))
         except ForwardError as error:
+            if error.refused and len(rows) > 1:
+                if _send_one_by_one(url, token, rows, report, skip):
+                    continue
+                break
+            if error.already_stored:
+                _mark_sent(claimed, note=str(error)[:ERROR_LENGTH])
+                report.sent += len(rows)
+                continue
             report.failed += len(rows)
             report.error = str(error)[:ERROR_LENGTH]
-            claimed.update(
-                forward_attempts=F("forward_attempts") + 1, last_error=report.error, claim_token="", claimed_until=None
-            )
+            _mark_failed(claimed, report.error)
             logger.warning("xAPI forwarding failed for %d statements: %s", len(rows), report.error)
+            if error.refused:
+                skip.update(row.pk for row in rows)
+                continue
             break
-        claimed.update(
-            forwarded_at=timezone.now(),
-            forward_attempts=F("forward_attempts") + 1,
-            last_error="",
-            claim_token="",
-            claimed_until=None,
-        )
+        _mark_sent(claimed)
         report.sent += len(rows)
-    report.pending = XapiStatement.objects.filter(forwarded_at__isnull=True).count()
+    waiting = XapiStatement.objects.filter(forwarded_at__isnull=True)
+    report.pending = waiting.count()
+    report.parked = waiting.filter(forward_attempts__gte=max_forward_attempts()).count()
     return report

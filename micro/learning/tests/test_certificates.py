@@ -376,14 +376,26 @@ def test_the_credential_is_an_open_badges_3_credential_signed_with_the_published
     assert credential["issuer"]["id"] == f"{SITE}/en/learn/certificates/issuer/"
     subject = credential["credentialSubject"]
     assert subject["type"] == ["AchievementSubject"]
-    names = [i["identityHash"] for i in subject["identifier"] if i["identityType"] == "name"]
-    assert names == [operator.full_name]
-    email = next(i for i in subject["identifier"] if i["identityType"] == "emailAddress")
-    assert email["hashed"] is True and operator.email not in json.dumps(credential)
+    assert subject["identifier"] == [
+        {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": operator.full_name}
+    ]
+    assert operator.email not in json.dumps(credential) and "emailAddress" not in json.dumps(credential)
+    assert credential["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
+    assert credential["issuer"]["type"] == ["Profile"] and credential["issuer"]["name"]
+    assert credential["name"] == "Course test-course"
+    assert dt.datetime.fromisoformat(credential["validFrom"]).tzinfo is not None
+    assert credential["validFrom"].endswith("Z")
     achievement = subject["achievement"]
     assert achievement["type"] == ["Achievement"]
+    assert achievement["id"] == f"{SITE}/en/learn/test-course/"
     assert achievement["name"] == "Course test-course"
+    assert achievement["description"]
     assert achievement["criteria"]["narrative"]
+    assert achievement["achievementType"] == "CertificateOfCompletion"
+    assert all(a["type"] == ["Alignment"] and a["targetName"] for a in achievement["alignment"])
     assert [a["targetCode"] for a in achievement["alignment"]] == ["EF-1", "IC-1"]
     assert all(
         a["targetUrl"].startswith(f"{SITE}/en/learn/certificates/competences/#") for a in achievement["alignment"]
@@ -395,6 +407,9 @@ def test_the_credential_is_an_open_badges_3_credential_signed_with_the_published
         "assertionMethod",
     )
     assert proof["verificationMethod"] == f"{SITE}/en/learn/certificates/issuer/key/"
+    assert proof["created"] == credential["validFrom"]
+    assert proof["proofValue"].startswith("z") and len(signing.multibase_decode(proof["proofValue"])) == 64
+    assert "@context" not in proof
 
     profile = client.get(reverse("learning:issuer_profile")).json()
     key = client.get(reverse("learning:issuer_key")).json()
@@ -634,6 +649,216 @@ def test_a_huge_or_odd_upload_is_refused(client: Client) -> None:
     for data in (b"\x89PNG\r\n\x1a\n\0\0", b"\xff\xfe{}", b'{"a": "\xed\xa0\x80"}'):
         odd = SimpleUploadedFile("x.json", data, content_type="image/png")
         assert "not a JSON file" in client.post(reverse("learning:certificate_check"), {"credential_file": odd}).text
+
+
+# --- hostile credential files (review) -----------------------------------------------------------
+
+
+def _with(credential: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    doc = copy.deepcopy(credential)
+    target = doc
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return doc
+
+
+WRONG_TYPES = [None, 42, True, [], ["x"], {}, {"id": "x"}, "", "\u202e"]
+CHECKED_FIELDS = [
+    ("proof",),
+    ("proof", "type"),
+    ("proof", "cryptosuite"),
+    ("proof", "proofPurpose"),
+    ("proof", "created"),
+    ("proof", "verificationMethod"),
+    ("proof", "proofValue"),
+    ("proof", "@context"),
+    ("id",),
+    ("@context",),
+    ("issuer",),
+    ("credentialSubject",),
+]
+
+
+@pytest.mark.parametrize("path", CHECKED_FIELDS, ids=lambda path: ".".join(path))
+def test_a_wrong_type_in_any_field_is_rejected_clearly_never_a_crash(
+    world: World, operator: User, path: tuple[str, ...]
+) -> None:
+    complete(world, operator)
+    certificate = issue(world, operator)
+    client = Client(raise_request_exception=True)
+    for value in WRONG_TYPES:
+        message = post_check(client, verify_url(certificate), json.dumps(_with(certificate.credential, path, value)))
+        assert "<strong>Rejected:</strong>" in message, (path, value, message)
+    assert Certificate.objects.get().credential == certificate.credential
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # A lone UTF-16 surrogate is valid JSON but no text: it once made the check crash (500).
+        ("lone surrogate", "not valid Unicode"),
+        ("fullwidth z in the proof value", "damaged and cannot be read"),
+        ("cyrillic letter in the key address", "not signed with this platform's key"),
+        ("right-to-left override in the key address", "not signed with this platform's key"),
+        ("non-ascii key", "not a credential"),
+        ("created without a time zone", "no valid proof"),
+        ("created is not a date", "no valid proof"),
+        ("proof context is not a prefix", "no valid proof"),
+        ("deeply nested field", "not"),
+    ],
+)
+def test_unicode_tricks_and_odd_proofs_get_a_clear_answer(
+    world: World, operator: User, change: str, expected: str
+) -> None:
+    complete(world, operator)
+    certificate = issue(world, operator)
+    credential = certificate.credential
+    proof = credential["proof"]
+    text = ""
+    if change == "lone surrogate":
+        text = json.dumps(_with(credential, ("name",), "X")).replace('"name": "X"', '"name": "\\ud800"')
+    elif change == "fullwidth z in the proof value":
+        doc = _with(credential, ("proof", "proofValue"), "\uff5a" + proof["proofValue"][1:])
+    elif change == "cyrillic letter in the key address":
+        doc = _with(credential, ("proof", "verificationMethod"), proof["verificationMethod"].replace("e", "\u0435", 1))
+    elif change == "right-to-left override in the key address":
+        doc = _with(credential, ("proof", "verificationMethod"), proof["verificationMethod"] + "\u202e")
+    elif change == "non-ascii key":
+        doc = _with(credential, ("naïve",), "x")
+    elif change == "created without a time zone":
+        doc = _with(credential, ("proof", "created"), proof["created"].rstrip("Z"))
+    elif change == "created is not a date":
+        doc = _with(credential, ("proof", "created"), "2026-02-30T10:00:00Z")
+    elif change == "proof context is not a prefix":
+        doc = _with(credential, ("proof", "@context"), ["https://evil.example/context"])
+    elif change == "deeply nested field":
+        text = json.dumps(credential)[:-1] + ', "x": ' + "[" * 20_000 + "]" * 20_000 + "}"
+    response = Client(raise_request_exception=True).post(
+        verify_url(certificate), {"credential": text or json.dumps(doc, ensure_ascii=False)}
+    )
+    assert response.status_code == 200
+    message = status_text(response.text)
+    assert "Rejected:" in message and expected in message
+
+
+def test_a_proof_pasted_from_another_certificate_does_not_match(
+    world: World, operator: User, other_operator: User
+) -> None:
+    complete(world, operator)
+    complete(world, other_operator)
+    mine, theirs = issue(world, operator), issue(world, other_operator)
+    swapped = {**mine.credential, "proof": theirs.credential["proof"]}
+    message = post_check(Client(), verify_url(mine), json.dumps(swapped))
+    assert "The signature does not match: the file was changed after it was issued." in message
+
+
+def test_a_genuine_credential_of_another_certificate_is_named_as_such(
+    world: World, operator: User, other_operator: User
+) -> None:
+    complete(world, operator)
+    complete(world, other_operator)
+    mine, theirs = issue(world, operator), issue(world, other_operator)
+    message = post_check(Client(), verify_url(mine), json.dumps(theirs.credential))
+    assert "Another certificate:" in message and str(theirs.public_id) in message
+    assert "Genuine:" not in message
+    # The check page, which is about no certificate in particular, calls it genuine.
+    assert "Genuine:" in post_check(Client(), reverse("learning:certificate_check"), json.dumps(theirs.credential))
+
+
+def test_a_revoked_credential_is_said_to_be_revoked_with_the_reason(
+    world: World, operator: User, coordinator: User
+) -> None:
+    complete(world, operator)
+    certificate = issue(world, operator)
+    certificate_services.certificate_revoke(certificate=certificate, revoked_by=coordinator, reason="Plagiarism")
+    message = post_check(Client(), verify_url(certificate), json.dumps(certificate.credential))
+    assert "Revoked:" in message and "Plagiarism" in message and "Genuine:" not in message
+
+
+def test_a_file_with_a_byte_order_mark_is_read(world: World, operator: User) -> None:
+    complete(world, operator)
+    certificate = issue(world, operator)
+    data = b"\xef\xbb\xbf" + json.dumps(certificate.credential).encode()
+    upload = SimpleUploadedFile("certificate.json", data, content_type="application/json")
+    response = Client().post(reverse("learning:certificate_check"), {"credential_file": upload})
+    assert "Genuine:" in status_text(response.text)
+
+
+def test_the_text_box_stops_a_huge_paste_in_the_browser(client: Client) -> None:
+    page = client.get(reverse("learning:certificate_check")).text
+    assert f'maxlength="{certificate_services.MAX_CREDENTIAL_BYTES}"' in page
+
+
+def test_the_proof_follows_eddsa_jcs_2022_with_a_proof_context(world: World, operator: User) -> None:
+    """Another issuer may copy the document's @context into the proof options (the spec allows it):
+    the document is then hashed with that context, which must be a prefix of its own."""
+    complete(world, operator)
+    certificate = issue(world, operator)
+    unsecured = {k: v for k, v in certificate.credential.items() if k != "proof"}
+    created = "2026-01-01T00:00:00Z"
+    method = certificate_services.verification_method_url()
+    options = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-jcs-2022",
+        "created": created,
+        "verificationMethod": method,
+        "proofPurpose": "assertionMethod",
+        "@context": unsecured["@context"],
+    }
+    signature = signing.signing_key().private.sign(signing._hash_data(unsecured, options))
+    secured = {**unsecured, "proof": {**options, "proofValue": "z" + signing.base58btc_encode(signature)}}
+    assert signing.verify(secured, certificate_services.published_keys())["created"] == created
+    shorter = copy.deepcopy(secured)
+    shorter["proof"]["@context"] = unsecured["@context"][:1]
+    with pytest.raises(signing.SignatureError):  # the document is then hashed with the shorter context
+        signing.verify(shorter, certificate_services.published_keys())
+
+
+# --- privacy (review) ------------------------------------------------------------------------------
+
+
+def test_no_public_face_shows_the_email_and_search_engines_are_told_to_stay_away(world: World, operator: User) -> None:
+    complete(world, operator)
+    certificate = issue(world, operator)
+    client = Client()
+    page = client.get(verify_url(certificate))
+    credential = client.get(reverse("learning:certificate_credential", kwargs={"public_id": certificate.public_id}))
+    check = client.post(reverse("learning:certificate_check"), {"credential": json.dumps(certificate.credential)})
+    for response in (page, credential, check):
+        assert operator.email not in response.text
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert '<meta name="robots" content="noindex, nofollow">' in page.text
+    assert "never shows the holder&#x27;s email address" in page.text or "never shows the holder's email" in page.text
+    assert operator.full_name in page.text
+    assert f'<span dir="ltr">{certificate.public_id}</span>' in page.text
+
+
+def test_the_learner_is_told_which_name_the_certificate_carries_before_claiming(
+    world: World, operator: User, operator_client: Client
+) -> None:
+    complete(world, operator)
+    page = operator_client.get(reverse("learning:progress")).text
+    assert "The certificate carries the name of your profile" in page
+    assert f"<bdi>{html.escape(operator.full_name)}</bdi>" in page
+    assert reverse("accounts:profile") in page
+    assert operator.email not in page.split('id="certificates"')[1].split("</section>")[0]
+
+
+def test_resigning_removes_the_email_hash_of_an_early_credential(world: World, operator: User) -> None:
+    from django.core.management import call_command
+
+    complete(world, operator)
+    certificate = issue(world, operator)
+    early = copy.deepcopy(certificate.credential)
+    early["credentialSubject"]["identifier"].append(
+        {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True, "identityHash": "sha256$00"}
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(credential=early)
+    call_command("certificate_resign", stdout=io.StringIO())
+    renewed = Certificate.objects.get().credential
+    assert [i["identityType"] for i in renewed["credentialSubject"]["identifier"]] == ["name"]
+    assert "Genuine:" in post_check(Client(), verify_url(certificate), json.dumps(renewed))
 
 
 # --- revocation --------------------------------------------------------------------------------

@@ -236,9 +236,12 @@ def test_certificate_earned_for_the_certificate_service(
     (earned,) = by_verb(xapi.EARNED)
     assert earned["verb"]["id"] == "http://id.tincanapi.com/verb/earned"
     assert earned["object"]["id"] == f"{SITE}/xapi/activities/courses/test-course/certificate"
-    assert earned["result"]["extensions"][f"{SITE}/xapi/extensions/certificate-id"] == str(certificate.public_id)
+    assert earned["result"] == {"success": True, "completion": True}
     assert earned["context"]["registration"] == str(xapi.registration_id(cohort.pk))
+    # Nothing in it leads to the holder's name: not the name, not the certificate's public number
+    # (its verification page shows the name, which would unmask the pseudonym).
     assert "Operator" not in json.dumps(earned)
+    assert str(certificate.public_id) not in json.dumps(earned)
 
 
 def test_pseudonyms_are_stable_opaque_and_keyed(operator: User, other_operator: User, settings: Any) -> None:
@@ -493,6 +496,9 @@ class RecordStore:
         self.batches: list[list[dict[str, Any]]] = []
         self.refused: list[str] = []
         self.fail_with: int | None = None
+        self.refuse_ids: set[str] = set()  # a batch holding one of these is answered 400
+        self.known_ids: set[str] = set()  # ... and one of these 409 (the store has it already)
+        self.posts = 0
         store = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -516,6 +522,14 @@ class RecordStore:
                     self._answer(store.fail_with, b"the store is down")
                     return
                 batch = json.loads(body)
+                store.posts += 1
+                ids = {statement["id"] for statement in batch}
+                if ids & store.refuse_ids:
+                    self._answer(400, b'{"error": "invalid statement"}')
+                    return
+                if ids & store.known_ids:
+                    self._answer(409, b'{"error": "conflict"}')
+                    return
                 store.batches.append(batch)
                 self._answer(200, json.dumps([s["id"] for s in batch]).encode())
 
@@ -654,3 +668,224 @@ def test_the_task_and_the_command_forward(
     call_command("xapi_forward", "--batch-size", "1")
     assert "Forwarded: 1. Still pending: 0." in capsys.readouterr().out
     assert len(lrs.received_ids()) == len(set(lrs.received_ids())) == 2
+
+
+# --- review: vocabulary, refused statements, concurrent runs, the timer, the admin ----------------
+
+
+def test_verbs_and_activity_types_are_the_registry_iris() -> None:
+    """Exactly the IRIs of the ADL vocabulary, Activity Streams and the Tin Can registry (as ralph
+    spells them where it models them), so an LRS's reports group our statements with everyone's."""
+    from ralph.models.xapi.concepts.activity_types.scorm_profile import (
+        CourseActivityDefinition,
+        ModuleActivityDefinition,
+    )
+    from ralph.models.xapi.concepts.verbs.scorm_profile import CompletedVerb
+
+    assert {verb.iri: verb.display for verb in (xapi.EXPERIENCED, xapi.PASSED, xapi.FAILED)} == {
+        "http://adlnet.gov/expapi/verbs/experienced": "experienced",
+        "http://adlnet.gov/expapi/verbs/passed": "passed",
+        "http://adlnet.gov/expapi/verbs/failed": "failed",
+    }
+    assert xapi.COMPLETED.iri == CompletedVerb().id
+    assert (xapi.SUBMITTED.iri, xapi.EARNED.iri) == (
+        "http://activitystrea.ms/schema/1.0/submit",
+        "http://id.tincanapi.com/verb/earned",
+    )
+    assert xapi.ACTIVITY_TYPES["course"] == CourseActivityDefinition().type
+    assert xapi.ACTIVITY_TYPES["module"] == ModuleActivityDefinition().type
+    assert xapi.ACTIVITY_TYPES["cohort"] == "http://activitystrea.ms/schema/1.0/group"
+    assert all(iri.startswith("http") and " " not in iri for iri in xapi.ACTIVITY_TYPES.values())
+
+
+def _record_learners(world: World, cohort: Cohort, organisation: Organisation, count: int, record: Any) -> list[str]:
+    fill(world, cohort, organisation, count, record)
+    return [str(s) for s in XapiStatement.objects.order_by("pk").values_list("statement_id", flat=True)]
+
+
+def test_a_statement_the_store_refuses_does_not_block_the_others_and_is_parked(
+    world: World, cohort: Cohort, organisation: Organisation, lrs: RecordStore, record: Any, settings: Any
+) -> None:
+    settings.XAPI_LRS_ENDPOINT = ""
+    ids = _record_learners(world, cohort, organisation, 5, record)
+    settings.XAPI_LRS_ENDPOINT = lrs.url
+    settings.XAPI_LRS_MAX_ATTEMPTS = 2
+    lrs.refuse_ids = {ids[1]}
+
+    report = xapi_services.statements_forward(batch_size=3)
+    assert (report.sent, report.failed, report.pending, report.parked) == (4, 1, 1, 0)
+    assert sorted(lrs.received_ids()) == sorted(set(ids) - {ids[1]})
+    refused = XapiStatement.objects.get(statement_id=ids[1])
+    assert refused.forwarded_at is None and refused.forward_attempts == 1 and "HTTP 400" in refused.last_error
+    assert refused.claim_token == ""
+
+    report = xapi_services.statements_forward(batch_size=3)  # tried once more, then parked
+    assert (report.sent, report.failed, report.parked) == (0, 1, 1)
+    posts = lrs.posts
+    report = xapi_services.statements_forward(batch_size=3)  # parked: never sent again
+    assert (report.sent, report.failed, report.pending, report.parked) == (0, 0, 1, 1)
+    assert lrs.posts == posts
+    assert len(lrs.received_ids()) == len(set(lrs.received_ids())) == 4
+
+
+def test_a_statement_the_store_already_has_counts_as_sent(
+    world: World, cohort: Cohort, organisation: Organisation, lrs: RecordStore, record: Any, settings: Any
+) -> None:
+    settings.XAPI_LRS_ENDPOINT = ""
+    ids = _record_learners(world, cohort, organisation, 3, record)
+    settings.XAPI_LRS_ENDPOINT = lrs.url
+    lrs.known_ids = {ids[0]}
+    report = xapi_services.statements_forward(batch_size=10)
+    assert (report.sent, report.failed, report.pending) == (3, 0, 0)
+    assert sorted(lrs.received_ids()) == sorted(ids[1:])
+    assert "409" in XapiStatement.objects.get(statement_id=ids[0]).last_error
+
+
+def test_a_store_that_goes_down_while_sending_one_by_one_stops_the_run_and_releases_the_rest(
+    world: World,
+    cohort: Cohort,
+    organisation: Organisation,
+    lrs: RecordStore,
+    record: Any,
+    settings: Any,
+    monkeypatch: Any,
+) -> None:
+    settings.XAPI_LRS_ENDPOINT = ""
+    ids = _record_learners(world, cohort, organisation, 3, record)
+    settings.XAPI_LRS_ENDPOINT = lrs.url
+    lrs.refuse_ids = {ids[0]}
+    real_post = xapi_services._post
+
+    def post_then_fail(url: str, body: bytes) -> None:
+        try:
+            real_post(url, body)  # the batch (refused), then the first alone (refused) ...
+        finally:
+            if lrs.posts == 2:
+                lrs.fail_with = 503  # ... and the store falls over
+
+    monkeypatch.setattr(xapi_services, "_post", post_then_fail)
+    report = xapi_services.statements_forward(batch_size=3)
+    assert report.sent == 0 and "HTTP 503" in report.error
+    rows = XapiStatement.objects.order_by("pk")
+    assert [row.forward_attempts for row in rows] == [1, 1, 0]  # the third was never tried
+    assert not rows.exclude(claim_token="").exists()
+    lrs.fail_with = None
+    lrs.refuse_ids = set()
+    assert xapi_services.statements_forward(batch_size=3).sent == 3
+    assert sorted(lrs.received_ids()) == sorted(ids)
+
+
+def test_two_runs_at_the_same_time_never_send_a_statement_twice(
+    world: World,
+    cohort: Cohort,
+    organisation: Organisation,
+    lrs: RecordStore,
+    record: Any,
+    settings: Any,
+    monkeypatch: Any,
+) -> None:
+    """The second run starts while the first is sending its batch (the first has claimed it)."""
+    settings.XAPI_LRS_ENDPOINT = ""
+    ids = _record_learners(world, cohort, organisation, 5, record)
+    settings.XAPI_LRS_ENDPOINT = lrs.url
+    real_post = xapi_services._post
+    second: list[xapi_services.ForwardReport] = []
+    started: list[bool] = []
+
+    def post_while_another_run_starts(url: str, body: bytes) -> None:
+        if not started:
+            started.append(True)
+            second.append(xapi_services.statements_forward(batch_size=2))
+        real_post(url, body)
+
+    monkeypatch.setattr(xapi_services, "_post", post_while_another_run_starts)
+    first = xapi_services.statements_forward(batch_size=2)
+    assert first.sent + second[0].sent == 5
+    assert first.sent >= 2 and second[0].sent == 3  # the second run took only what was not claimed
+    assert sorted(lrs.received_ids()) == sorted(ids)
+    assert len(lrs.received_ids()) == len(set(lrs.received_ids())) == 5
+    assert not XapiStatement.objects.filter(forwarded_at__isnull=True).exists()
+
+
+def test_the_timer_command_is_quiet_without_a_store(capsys: Any) -> None:
+    call_command("xapi_forward", "--if-configured")
+    assert "nothing to do" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="XAPI_LRS_ENDPOINT"):
+        call_command("xapi_forward")
+
+
+def test_the_command_tells_how_many_statements_are_parked(
+    world: World, operator: User, lrs: RecordStore, record: Any, settings: Any, capsys: Any
+) -> None:
+    settings.XAPI_LRS_ENDPOINT = ""
+    record(lambda: services.lesson_mark_read(lesson=world.lesson, learner=operator))
+    settings.XAPI_LRS_ENDPOINT = lrs.url
+    settings.XAPI_LRS_MAX_ATTEMPTS = 1
+    lrs.refuse_ids = {str(XapiStatement.objects.get().statement_id)}
+    with pytest.raises(CommandError, match="HTTP 400"):
+        call_command("xapi_forward", "--if-configured")
+    out = capsys.readouterr().out
+    assert "Forwarded: 0. Still pending: 1." in out and "no longer sent: 1" in out
+
+
+def test_the_systemd_timer_runs_the_forwarding_command() -> None:
+    from django.conf import settings as django_settings
+
+    systemd = Path(django_settings.BASE_DIR) / "deploy" / "systemd"
+    service = (systemd / "micro-xapi-forward.service").read_text()
+    timer = (systemd / "micro-xapi-forward.timer").read_text()
+    assert "ExecStart=/srv/micro/.venv/bin/python manage.py xapi_forward --if-configured" in service
+    assert "Type=oneshot" in service and "User=micro" in service
+    assert "OnUnitInactiveSec=5min" in timer and "WantedBy=timers.target" in timer
+
+
+@pytest.fixture
+def staff_coordinator(coordinator: User) -> User:
+    coordinator.is_staff = True
+    coordinator.save()
+    return coordinator
+
+
+def test_coordinators_read_statements_in_the_admin_and_nobody_edits_them(
+    world: World,
+    operator: User,
+    trainer: User,
+    staff_coordinator: User,
+    cohort: Cohort,
+    organisation: Organisation,
+    record: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    record(lambda: services.lesson_mark_read(lesson=world.lesson, learner=operator))
+    row = XapiStatement.objects.get()
+    client = signed_in(staff_coordinator)
+    changelist = reverse("admin:learning_xapistatement_changelist")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(changelist).status_code == 200
+    few = len(captured)  # read now: each request empties the query log
+    change = client.get(reverse("admin:learning_xapistatement_change", args=[row.pk]))
+    assert change.status_code == 200
+    assert html_escaped(row.statement["actor"]["account"]["name"]) in change.text
+    assert 'name="_save"' not in change.text
+    assert client.post(reverse("admin:learning_xapistatement_change", args=[row.pk]), {"verb": "x"}).status_code == 403
+    assert client.get(reverse("admin:learning_xapistatement_add")).status_code == 403
+    assert (
+        client.post(reverse("admin:learning_xapistatement_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+    )
+    for forwarding in ("sent", "waiting", "parked"):
+        assert client.get(changelist, {"forwarding": forwarding}).status_code == 200
+    assert XapiStatement.objects.get().statement == row.statement
+
+    fill(world, cohort, organisation, 30, record)
+    with django_assert_max_num_queries(few):
+        assert client.get(changelist).status_code == 200
+
+    trainer.is_staff = True
+    trainer.save()
+    assert signed_in(trainer).get(changelist).status_code in {302, 403}
+
+
+def html_escaped(text: str) -> str:
+    import html
+
+    return html.escape(text)

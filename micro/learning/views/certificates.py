@@ -44,6 +44,12 @@ def _public_json(document: dict[str, Any], *, filename: str | None = None) -> Js
     return response
 
 
+def _not_for_search_engines[Response: HttpResponse](response: Response) -> Response:
+    """Holders' names are public to whoever has the link, not to search engines."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 # --- the issuer's public documents -------------------------------------------------------------
 
 
@@ -133,9 +139,10 @@ def certificate_verify(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
         form = certificate_forms.CredentialCheckForm(request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
-            context["check"] = certificate_services.credential_check(form.cleaned_data["raw"])
+            context["check"] = certificate_services.credential_check(form.cleaned_data["raw"], expected=certificate)
             context["form"] = certificate_forms.CredentialCheckForm()
-    return render(request, "learning/certificate_verify.html", context, status=200 if certificate else 404)
+    response = render(request, "learning/certificate_verify.html", context, status=200 if certificate else 404)
+    return _not_for_search_engines(response)
 
 
 @require_http_methods(["GET", "POST"])
@@ -148,7 +155,7 @@ def certificate_check(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             context["check"] = certificate_services.credential_check(form.cleaned_data["raw"])
             context["form"] = certificate_forms.CredentialCheckForm()
-    return render(request, "learning/certificate_verify.html", context)
+    return _not_for_search_engines(render(request, "learning/certificate_verify.html", context))
 
 
 @require_GET
@@ -159,7 +166,7 @@ def certificate_credential(request: HttpRequest, public_id: uuid.UUID) -> JsonRe
         raise Http404
     response = _public_json(certificate.credential, filename=f"certificate-{certificate.public_id}.json")
     response["Cache-Control"] = "no-cache"
-    return response
+    return _not_for_search_engines(response)
 
 
 @require_GET
