@@ -146,7 +146,7 @@ def item_analysis_csv(request: HttpRequest, cohort_id: int) -> HttpResponse:
         _("Question key"),
         _("Question"),
         _("Answers"),
-        _("Difficulty (% correct)"),
+        _("Difficulty (share correct)"),
         _("Discrimination (corrected point-biserial)"),
         _("Flag"),
     ]
