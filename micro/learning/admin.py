@@ -664,3 +664,217 @@ class XapiStatementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+# --- lesson discussions (read mostly: moderation goes through the discussion services) ---------
+# Coordinators read every cohort's discussions here and moderate them with the same services as
+# the cohort's pages (hide a message with a reason, lock or unlock a thread), so each decision is
+# written to the audit log. Nobody writes, edits or deletes messages here.
+
+from micro.learning.models import discussions as discussion_models  # noqa: E402
+from micro.learning.services import discussions as discussion_services  # noqa: E402
+
+
+class DiscussionHideActionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for hiding (the members can read it)"),
+        max_length=discussion_models.REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _lesson_filter(path: str) -> type[admin.SimpleListFilter]:
+    """Filter by the lessons that have discussions, listed in one query (``path`` leads to the lesson)."""
+
+    class LessonFilter(admin.SimpleListFilter):
+        title = _("lesson")
+        parameter_name = "lesson"
+
+        def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
+            lesson_ids = discussion_models.DiscussionThread.objects.values("lesson_id")
+            lessons = models.Lesson.objects.filter(pk__in=lesson_ids).select_related("module").order_by("pk")
+            return [(str(lesson.pk), str(lesson)) for lesson in lessons]
+
+        def queryset(self, request: Any, queryset: Any) -> Any:
+            value = self.value()
+            if value is None:
+                return queryset
+            if not str(value).isdigit():
+                return queryset.none()
+            return queryset.filter(**{path: int(value)})
+
+    return LessonFilter
+
+
+class DiscussionAdminBase(admin.ModelAdmin):
+    """Visible to coordinators (and superusers); nothing is added, edited or deleted here."""
+
+    show_full_result_count = False
+    list_per_page = 50
+
+    def _is_moderator(self, request: Any) -> bool:
+        user = request.user
+        return bool(user.is_active and (user.is_superuser or is_coordinator(user)))
+
+    def has_module_permission(self, request: Any) -> bool:
+        return self._is_moderator(request)
+
+    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
+        return self._is_moderator(request)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def get_actions(self, request: Any, action_location: Any = ActionLocation.CHANGE_LIST) -> Any:
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        if not self._is_moderator(request):
+            return {}
+        return actions
+
+    def _refuse(self, request: Any) -> bool:
+        if self._is_moderator(request):
+            return False
+        self.message_user(request, _("Only a coordinator may moderate discussions here."), level=messages.ERROR)
+        return True
+
+
+@admin.register(discussion_models.DiscussionThread)
+class DiscussionThreadAdmin(DiscussionAdminBase):
+    list_display = ["title", "cohort", "lesson", "author", "post_count", "last_posted_at", "is_locked"]
+    list_filter = [
+        ("cohort", admin.RelatedOnlyFieldListFilter),
+        _lesson_filter("lesson_id"),
+        "is_locked",
+    ]
+    list_select_related = ["cohort", "lesson__module", "author"]
+    search_fields = ["title", "author__email", "author__full_name"]
+    date_hierarchy = "last_posted_at"
+    fields = (
+        "title",
+        "cohort",
+        "lesson",
+        "author",
+        "created_at",
+        "last_posted_at",
+        "post_count",
+        "is_locked",
+        "locked_by",
+        "locked_at",
+        "messages_link",
+    )
+    readonly_fields = fields
+    actions = ["lock_selected", "unlock_selected"]
+
+    @admin.display(description=_("messages"))
+    def messages_link(self, obj: Any) -> str:
+        """The thread's messages, paginated in their own list (a long thread stays cheap to open)."""
+        url = reverse("admin:learning_discussionpost_changelist") + f"?thread__id__exact={obj.pk}"
+        label = ngettext("See its %(count)d message", "See its %(count)d messages", obj.post_count) % {
+            "count": obj.post_count
+        }
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    def _set_locked(self, request: Any, queryset: Any, *, locked: bool) -> None:
+        if self._refuse(request):
+            return
+        changed = 0
+        for thread in queryset:
+            _thread, was_changed = discussion_services.thread_lock(
+                thread=thread, by=request.user, locked=locked, request=request
+            )
+            changed += int(was_changed)
+        if locked:
+            message = ngettext("%(count)d thread locked.", "%(count)d threads locked.", changed)
+        else:
+            message = ngettext("%(count)d thread unlocked.", "%(count)d threads unlocked.", changed)
+        self.message_user(request, message % {"count": changed})
+
+    @admin.action(description=_("Lock the selected threads (no new replies)"))
+    def lock_selected(self, request: Any, queryset: Any) -> None:
+        self._set_locked(request, queryset, locked=True)
+
+    @admin.action(description=_("Unlock the selected threads"))
+    def unlock_selected(self, request: Any, queryset: Any) -> None:
+        self._set_locked(request, queryset, locked=False)
+
+
+@admin.register(discussion_models.DiscussionPost)
+class DiscussionPostAdmin(DiscussionAdminBase):
+    list_display = ["excerpt", "thread", "author", "created_at", "is_hidden"]
+    list_filter = [
+        ("thread__cohort", admin.RelatedOnlyFieldListFilter),
+        _lesson_filter("thread__lesson_id"),
+        "is_hidden",
+        ("thread__is_locked", admin.BooleanFieldListFilter),
+    ]
+    list_select_related = ["thread", "author"]
+    search_fields = ["body", "thread__title", "author__email", "author__full_name"]
+    fields = (
+        "thread",
+        "author",
+        "created_at",
+        "body",
+        "is_hidden",
+        "hidden_reason",
+        "hidden_by",
+        "hidden_at",
+    )
+    readonly_fields = fields
+    actions = ["hide_selected"]
+
+    @admin.display(description=_("message"))
+    def excerpt(self, obj: Any) -> str:
+        text = " ".join(obj.body.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @admin.action(description=_("Hide the selected messages (asks for a reason)"))
+    def hide_selected(self, request: Any, queryset: Any) -> Any:
+        if self._refuse(request):
+            return None
+        form = DiscussionHideActionForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            changed = 0
+            for post in queryset:
+                try:
+                    _post, was_changed = discussion_services.post_hide(
+                        post=post, by=request.user, reason=form.cleaned_data["reason"], request=request
+                    )
+                except ValidationError as error:
+                    form.add_error("reason", error)
+                    break
+                changed += int(was_changed)
+            else:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d message hidden.", "%(count)d messages hidden.", changed) % {"count": changed},
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Hide messages"),
+            "posts": queryset.select_related("thread", "author"),
+            "form": form,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "learning/discussion_admin_hide.html", context)
+
+
+@admin.register(discussion_models.DiscussionRead)
+class DiscussionReadAdmin(DiscussionAdminBase):
+    """Who last opened which thread, read only (helps to answer "did they see the reply?")."""
+
+    list_display = ["thread", "user", "last_read_at"]
+    list_filter = [("thread__cohort", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["thread", "user"]
+    search_fields = ["user__email", "thread__title"]
+    fields = ["thread", "user", "last_read_at"]
+    readonly_fields = ("thread", "user", "last_read_at")
+    actions: list[str] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -136,6 +137,33 @@ def certificate_list_for_learner(learner: Any) -> list[Certificate]:
 def certificate_get_public(public_id: uuid.UUID) -> Certificate | None:
     """Any certificate by its public id (the verification page shows only what the credential says)."""
     return Certificate.objects.filter(public_id=public_id).first()
+
+
+def revoked_certificates() -> list[tuple[uuid.UUID, datetime]]:
+    """``(public_id, revoked_at)`` of every revoked certificate, oldest revocation first: what the
+    public revocation list shows (no names, no reasons). One query on two columns."""
+    rows = (
+        Certificate.objects.filter(revoked_at__isnull=False)
+        .order_by("revoked_at", "public_id")
+        .values_list("public_id", "revoked_at")
+    )
+    return [(public_id, revoked_at) for public_id, revoked_at in rows if revoked_at is not None]
+
+
+def achievement_get_public(course_slug: str, cohort_id: int | None) -> Certificate:
+    """A certificate issued for the achievement (the course, or the course in that cohort), with
+    its course and cohort, so the public achievement page answers only for definitions a credential
+    points to: no draft course and no cohort name is revealed by guessing addresses. One query;
+    404 when there is none."""
+    certificates = Certificate.objects.filter(course__slug=course_slug)
+    if cohort_id is None:
+        certificates = certificates.filter(cohort__isnull=True)
+    else:
+        certificates = certificates.filter(cohort_id=cohort_id)
+    certificate = certificates.select_related("course", "cohort").order_by("pk").first()
+    if certificate is None:
+        raise Http404
+    return certificate
 
 
 def certificate_get_for_holder(user: Any, public_id: uuid.UUID) -> Certificate:

@@ -5,6 +5,24 @@ Each certificate carries an Open Badges 3.0 ``OpenBadgeCredential`` (a W3C Verif
 signed by the platform's Ed25519 key (``micro.learning.certificates_signing``). The issuer
 profile and the key are published at stable English URLs under ``SITE_URL``; credentials point
 to them, so a verifier can fetch the key without an account.
+
+Revocation status. Every credential carries, inside the signed document, a ``credentialStatus``
+of type ``1EdTechRevocationList`` (Open Badges 3.0, section "Revocation"; 1EdTech Revocation List
+Status Method 1.0) whose ``id`` is the issuer's public revocation list: a JSON document
+``{"id", "issuer", "revokedCredentials": [{"id": <credential id>, ...}]}``. A wallet or verifier
+fetches it and looks for the credential's ``id``. We chose it over the W3C Bitstring Status List
+because it is the status method Open Badges 3.0 names, it needs no per-credential index (the
+credential ids are already random UUIDs, so no new stored field and no index allocation), and the
+list needs no signature of its own (it is served over HTTPS from the issuer's address). What the
+bitstring would give, herd privacy for very large lists, does not matter here: the list holds only
+the random ids of revoked credentials and the date of each revocation (``revocationDate``, an
+extension property); never a name and never the coordinator's reason, which may be personal.
+Some verifier libraries only implement ``BitstringStatusListEntry``; for them the public
+verification page and its credential check stay the authoritative answer.
+
+Achievements. A course certificate and a cohort certificate have different criteria (the cohort
+adds its post-test), so each is its own achievement definition with its own stable ``id``: the
+public achievement page of the course, or of the course in that cohort.
 """
 
 from __future__ import annotations
@@ -17,6 +35,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
@@ -36,6 +55,7 @@ from micro.learning.selectors.certificates import (
     can_revoke_certificates,
     completion_for,
     course_competences,
+    revoked_certificates,
 )
 from micro.learning.services.xapi import xapi_certificate_earned
 
@@ -44,6 +64,9 @@ MULTIKEY_CONTEXT = "https://w3id.org/security/multikey/v1"
 COMPETENCE_FRAMEWORK_NAME = "MICRO operator competences"
 MAX_CREDENTIAL_BYTES = 65_536
 MAX_REASON_LENGTH = 1000
+REVOCATION_LIST_TYPE = "1EdTechRevocationList"
+REVOCATION_LIST_CACHE_KEY = "learning:certificates:revocation-list"
+REVOCATION_LIST_CACHE_SECONDS = 60
 
 
 # --- published addresses and documents ----------------------------------------------------------
@@ -67,6 +90,23 @@ def verification_method_url() -> str:
 def verification_url(certificate: Certificate) -> str:
     """The public page that confirms the certificate, in the certificate's language."""
     return absolute_url("certificate_verify", language=certificate.language, public_id=certificate.public_id)
+
+
+def revocation_list_url() -> str:
+    """The public ``1EdTechRevocationList`` every credential's ``credentialStatus`` points to."""
+    return absolute_url("certificate_revocations")
+
+
+def credential_status() -> dict[str, str]:
+    return {"id": revocation_list_url(), "type": REVOCATION_LIST_TYPE}
+
+
+def achievement_url(course_slug: str, cohort_id: int | None) -> str:
+    """The stable id of an achievement definition: the course, or the course followed in a cohort
+    (whose criteria add the cohort's post-test). English addresses, like the issuer's."""
+    if cohort_id is None:
+        return absolute_url("certificate_achievement", course_slug=course_slug)
+    return absolute_url("certificate_achievement_cohort", course_slug=course_slug, cohort_id=cohort_id)
 
 
 def issuer_summary() -> dict[str, Any]:
@@ -119,19 +159,12 @@ def _hours_text(minutes: int) -> str:
     return f"{hours:g}"
 
 
-def build_credential(
-    *,
-    certificate: Certificate,
-    course: Course,
-    cohort: Cohort | None,
+def achievement_definition(
+    *, course: Course, cohort: Cohort | None, language: str, minutes: int | None = None
 ) -> dict[str, Any]:
-    """The unsigned OpenBadgeCredential of ``certificate``, in the certificate's language.
-
-    Privacy: the credential is public (anyone with its number may download it), so the holder is
-    identified by the name of their profile, which they chose and may change before claiming, and
-    by nothing else. No email address appears, not even salted and hashed: with the salt beside
-    it and the name in clear, a hash of ``firstname.lastname@…`` is guessed in seconds."""
-    language = certificate.language
+    """The Open Badges ``Achievement`` the course (or the course in ``cohort``) certifies, in
+    ``language``: name, description (with the study time when ``minutes`` is given), criteria and
+    the competences it aligns to. Shared by the credential and the public achievement page."""
     texts = course.localized(language)
     with translation.override(language):
         competences = course_competences(course)
@@ -143,9 +176,10 @@ def build_credential(
             criteria += " " + _("Followed the cohort “%(cohort)s” and completed its post-test.") % {
                 "cohort": cohort.name
             }
-        summary = str(texts.get("summary", "") or "")
-        hours = _("Estimated study time: %(hours)s hours.") % {"hours": _hours_text(certificate.minutes)}
-        description = f"{summary} {hours}".strip()
+        description = str(texts.get("summary", "") or "")
+        if minutes is not None:
+            hours = _("Estimated study time: %(hours)s hours.") % {"hours": _hours_text(minutes)}
+            description = f"{description} {hours}".strip()
         competence_url = absolute_url("certificate_competences", language=language)
         alignment = [
             {
@@ -159,12 +193,38 @@ def build_credential(
             }
             for competence in competences
         ]
-    name = str(texts.get("title", "") or course.slug)
+    return {
+        "id": achievement_url(course.slug, cohort.pk if cohort else None),
+        "type": ["Achievement"],
+        "achievementType": "CertificateOfCompletion",
+        "name": str(texts.get("title", "") or course.slug),
+        "description": description,
+        "criteria": {"narrative": criteria},
+        "alignment": alignment,
+        "inLanguage": language,
+    }
+
+
+def build_credential(
+    *,
+    certificate: Certificate,
+    course: Course,
+    cohort: Cohort | None,
+) -> dict[str, Any]:
+    """The unsigned OpenBadgeCredential of ``certificate``, in the certificate's language.
+
+    Privacy: the credential is public (anyone with its number may download it), so the holder is
+    identified by the name of their profile, which they chose and may change before claiming, and
+    by nothing else. No email address appears, not even salted and hashed: with the salt beside
+    it and the name in clear, a hash of ``firstname.lastname@…`` is guessed in seconds."""
+    achievement = achievement_definition(
+        course=course, cohort=cohort, language=certificate.language, minutes=certificate.minutes
+    )
     return {
         "@context": CONTEXTS,
         "id": f"urn:uuid:{certificate.public_id}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": name,
+        "name": achievement["name"],
         "issuer": issuer_summary(),
         "validFrom": _iso(certificate.issued_at),
         "credentialSubject": {
@@ -177,17 +237,9 @@ def build_credential(
                     "identityHash": certificate.holder_name,
                 },
             ],
-            "achievement": {
-                "id": absolute_url("course", course_slug=course.slug),
-                "type": ["Achievement"],
-                "achievementType": "CertificateOfCompletion",
-                "name": name,
-                "description": description,
-                "criteria": {"narrative": criteria},
-                "alignment": alignment,
-                "inLanguage": language,
-            },
+            "achievement": achievement,
         },
+        "credentialStatus": credential_status(),
     }
 
 
@@ -296,16 +348,28 @@ def _drop_email_identifiers(credential: dict[str, Any]) -> None:
         ]
 
 
+def _current_addresses(unsigned: dict[str, Any], *, course_slug: str, cohort_id: int | None) -> None:
+    """Point an older credential at today's addresses: issuer, achievement id, revocation list."""
+    unsigned["issuer"] = {**unsigned.get("issuer", {}), **issuer_summary()}
+    unsigned["credentialStatus"] = credential_status()
+    subject = unsigned.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    if isinstance(achievement, dict):
+        achievement["id"] = achievement_url(course_slug, cohort_id)
+
+
 def certificates_resign() -> int:
     """Sign every stored credential again with the current key and addresses (key rotation, a new
-    ``SITE_URL``). The content and dates stay; only the issuer addresses and the proof change (and
-    an email hash of an early credential is removed)."""
+    ``SITE_URL``, credentials issued before they carried a ``credentialStatus`` or their own
+    achievement id). The content and dates stay; only the issuer addresses, the achievement id,
+    the status entry and the proof change (and an email hash of an early credential is removed)."""
     count = 0
-    for certificate in Certificate.objects.order_by("pk").iterator():
+    rows = Certificate.objects.order_by("pk").values_list("pk", "course__slug", "cohort_id")
+    for pk, course_slug, cohort_id in rows.iterator():
         with transaction.atomic():
-            locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+            locked = Certificate.objects.select_for_update().get(pk=pk)
             unsigned = {name: value for name, value in locked.credential.items() if name != "proof"}
-            unsigned["issuer"] = {**unsigned.get("issuer", {}), **issuer_summary()}
+            _current_addresses(unsigned, course_slug=course_slug, cohort_id=cohort_id)
             _drop_email_identifiers(unsigned)
             locked.credential = signing.sign(
                 unsigned, verification_method=verification_method_url(), created=_iso(timezone.now())
@@ -349,7 +413,29 @@ def certificate_revoke(
         request=request,
         detail={"learner": locked.learner_id, "reason": reason},
     )
+    # Dropped now, and again once committed: a list read meanwhile may have cached the old state.
+    cache.delete(REVOCATION_LIST_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(REVOCATION_LIST_CACHE_KEY))
     return locked, True
+
+
+def revocation_list_document() -> dict[str, Any]:
+    """The public ``1EdTechRevocationList``: the ids of revoked credentials and the date of each
+    revocation, nothing else. One query, kept for ``REVOCATION_LIST_CACHE_SECONDS`` and dropped
+    from the cache when a certificate is revoked."""
+    document = cache.get(REVOCATION_LIST_CACHE_KEY)
+    if isinstance(document, dict) and document.get("id") == revocation_list_url():
+        return document
+    document = {
+        "id": revocation_list_url(),
+        "issuer": issuer_url(),
+        "revokedCredentials": [
+            {"id": f"urn:uuid:{public_id}", "revocationDate": _iso(revoked_at)}
+            for public_id, revoked_at in revoked_certificates()
+        ],
+    }
+    cache.set(REVOCATION_LIST_CACHE_KEY, document, REVOCATION_LIST_CACHE_SECONDS)
+    return document
 
 
 # --- check a credential file -------------------------------------------------------------------

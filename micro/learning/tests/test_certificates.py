@@ -390,7 +390,11 @@ def test_the_credential_is_an_open_badges_3_credential_signed_with_the_published
     assert credential["validFrom"].endswith("Z")
     achievement = subject["achievement"]
     assert achievement["type"] == ["Achievement"]
-    assert achievement["id"] == f"{SITE}/en/learn/test-course/"
+    assert achievement["id"] == f"{SITE}/en/learn/certificates/achievements/test-course/"
+    assert credential["credentialStatus"] == {
+        "id": f"{SITE}/en/learn/certificates/revocations/",
+        "type": "1EdTechRevocationList",
+    }
     assert achievement["name"] == "Course test-course"
     assert achievement["description"]
     assert achievement["criteria"]["narrative"]
@@ -1111,3 +1115,226 @@ def test_the_check_and_the_issuer_documents_cost_a_fixed_number_of_queries(
         issue(world, learner)
     with django_assert_max_num_queries(len(before)):
         assert "Genuine:" in client.post(reverse("learning:certificate_check"), {"credential": text}).text
+
+
+# --- revocation visible to outside verifiers (1EdTechRevocationList) ---------------------------
+
+
+def revocation_list(**headers: str) -> Any:
+    return Client().get(reverse("learning:certificate_revocations"), headers=headers)
+
+
+def test_a_revoked_credential_is_listed_on_the_public_revocation_list_with_its_date_only(
+    world: World, operator: User, other_operator: User, coordinator: User
+) -> None:
+    complete(world, operator)
+    complete(world, other_operator)
+    revoked = issue(world, operator)
+    kept = issue(world, other_operator)
+    empty = revocation_list()
+    assert empty.status_code == 200 and empty["Content-Type"] == "application/json"
+    assert empty.json() == {
+        "id": f"{SITE}/en/learn/certificates/revocations/",
+        "issuer": f"{SITE}/en/learn/certificates/issuer/",
+        "revokedCredentials": [],
+    }
+    assert revoked.credential["credentialStatus"]["id"] == empty.json()["id"]
+
+    reason = "Copied answers of " + other_operator.full_name + " <script>"
+    certificate_services.certificate_revoke(certificate=revoked, revoked_by=coordinator, reason=reason)
+    listed = revocation_list()  # the cached empty list was dropped when the certificate was revoked
+    stored = Certificate.objects.get(pk=revoked.pk)
+    entries = listed.json()["revokedCredentials"]
+    assert [sorted(entry) for entry in entries] == [["id", "revocationDate"]]
+    assert entries[0]["id"] == revoked.credential["id"] == f"urn:uuid:{revoked.public_id}"
+    assert stored.revoked_at is not None
+    assert dt.datetime.fromisoformat(entries[0]["revocationDate"]) == stored.revoked_at.replace(microsecond=0)
+    assert kept.credential["id"] not in listed.text
+    for private in (operator.full_name, operator.email, other_operator.full_name, "Copied answers", "script"):
+        assert private not in listed.text
+    assert listed["Access-Control-Allow-Origin"] == "*"
+    assert listed["Cache-Control"] == "public, max-age=60"
+
+    # The revoked credential itself is untouched: its signature still verifies with the published key.
+    assert stored.credential == revoked.credential
+    assert signing.verify(stored.credential, certificate_services.published_keys())
+    assert "Revoked:" in post_check(Client(), verify_url(revoked), json.dumps(stored.credential))
+
+
+def test_the_revocation_list_answers_not_modified_and_refuses_other_methods(
+    world: World, operator: User, coordinator: User
+) -> None:
+    complete(world, operator)
+    certificate = issue(world, operator)
+    first = revocation_list()
+    assert revocation_list(**{"If-None-Match": first["ETag"]}).status_code == 304
+    assert revocation_list(**{"If-None-Match": f'"other", {first["ETag"]}'}).status_code == 304
+    assert revocation_list(**{"If-None-Match": '"<script>"; DROP TABLE x'}).status_code == 200
+    certificate_services.certificate_revoke(certificate=certificate, revoked_by=coordinator, reason="Mistake")
+    changed = revocation_list(**{"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    url = reverse("learning:certificate_revocations")
+    assert Client().post(url, {"id": "x"}).status_code == 405
+    assert Client().delete(url).status_code == 405
+
+
+def test_the_revocation_list_costs_one_query_whatever_the_number_of_revocations(
+    world: World, operator: User, organisation: Organisation, coordinator: User, django_assert_max_num_queries: Any
+) -> None:
+    complete(world, operator)
+    certificate_services.certificate_revoke(
+        certificate=issue(world, operator), revoked_by=coordinator, reason="Mistake"
+    )
+    with django_assert_max_num_queries(1):
+        assert len(revocation_list().json()["revokedCredentials"]) == 1
+    with django_assert_max_num_queries(0):  # cached until the next revocation
+        revocation_list()
+    for _ in range(6):
+        learner = member(organisation, Role.OPERATOR)
+        complete(world, learner)
+        certificate_services.certificate_revoke(certificate=issue(world, learner), revoked_by=coordinator, reason="x")
+    with django_assert_max_num_queries(1):
+        assert len(revocation_list().json()["revokedCredentials"]) == 7
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        None,
+        {"id": "https://evil.example/revocations/", "type": "1EdTechRevocationList"},
+        {"id": f"{SITE}/en/learn/certificates/revocations/", "type": "BitstringStatusListEntry"},
+        [{"id": f"{SITE}/en/learn/certificates/revocations/", "type": "1EdTechRevocationList"}],
+        "<script>alert(1)</script>",
+        {"id": f"{SITE}/en/learn/certificates/revocations/", "type": "1EdTechRevocationList", "x": 1},
+    ],
+)
+def test_the_check_rejects_a_changed_or_removed_credential_status(world: World, operator: User, status: Any) -> None:
+    complete(world, operator)
+    certificate = issue(world, operator)
+    doc = copy.deepcopy(certificate.credential)
+    if status is None:
+        del doc["credentialStatus"]
+    else:
+        doc["credentialStatus"] = status
+    message = post_check(Client(), verify_url(certificate), json.dumps(doc))
+    assert "Rejected:" in message and "The signature does not match" in message
+
+
+def test_resigning_gives_an_old_credential_its_status_and_achievement_id(
+    world: World, operator: User, trainer: User, cohort: Cohort, post_test: Activity
+) -> None:
+    from django.core.management import call_command
+
+    complete(world, operator)
+    finish_post_test(post_test, operator)
+    certificate = issue(world, operator, cohort=cohort)
+    early = {name: value for name, value in certificate.credential.items() if name not in {"credentialStatus", "proof"}}
+    early = copy.deepcopy(early)
+    early["credentialSubject"]["achievement"]["id"] = f"{SITE}/en/learn/test-course/"
+    early = signing.sign(
+        early,
+        verification_method=certificate_services.verification_method_url(),
+        created=certificate.credential["validFrom"],
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(credential=early)
+    out = io.StringIO()
+    call_command("certificate_resign", stdout=out)
+    assert "Signed 1 credentials again." in out.getvalue()
+    renewed = Certificate.objects.get().credential
+    assert renewed["credentialStatus"] == {
+        "id": f"{SITE}/en/learn/certificates/revocations/",
+        "type": "1EdTechRevocationList",
+    }
+    achievement_id = f"{SITE}/en/learn/certificates/achievements/test-course/cohorts/{cohort.pk}/"
+    assert renewed["credentialSubject"]["achievement"]["id"] == achievement_id
+    assert {k: v for k, v in renewed.items() if k not in {"proof", "credentialStatus", "credentialSubject"}} == {
+        k: v for k, v in early.items() if k not in {"proof", "credentialSubject"}
+    }
+    assert signing.verify(renewed, certificate_services.published_keys())
+    assert "Genuine:" in post_check(Client(), verify_url(certificate), json.dumps(renewed))
+    assert "Rejected:" in post_check(Client(), verify_url(certificate), json.dumps(early))
+
+
+# --- achievement definitions ------------------------------------------------------------------
+
+
+def test_course_and_cohort_certificates_have_their_own_achievement_and_both_pages_answer(
+    world: World, operator: User, other_operator: User, cohort: Cohort, post_test: Activity
+) -> None:
+    complete(world, operator)
+    finish_post_test(post_test, operator)
+    complete(world, other_operator)
+    in_cohort = issue(world, operator, cohort=cohort)
+    alone = issue(world, other_operator)
+    cohort_achievement = in_cohort.credential["credentialSubject"]["achievement"]
+    course_achievement = alone.credential["credentialSubject"]["achievement"]
+    assert cohort_achievement["id"] != course_achievement["id"]
+    assert cohort_achievement["criteria"] != course_achievement["criteria"]
+    assert course_achievement["id"] == f"{SITE}/en/learn/certificates/achievements/test-course/"
+    assert cohort_achievement["id"] == course_achievement["id"] + f"cohorts/{cohort.pk}/"
+    # Stable: issued again in another language, the id is the same.
+    assert (
+        certificate_services.achievement_definition(course=world.course, cohort=cohort, language="it")["id"]
+        == (cohort_achievement["id"])
+    )
+
+    for achievement in (course_achievement, cohort_achievement):
+        path = achievement["id"].removeprefix(SITE)
+        page = Client().get(path)
+        assert page.status_code == 200
+        assert html.escape(achievement["criteria"]["narrative"], quote=False) in page.text.replace("&#x27;", "'")
+        assert "#EF-1" in page.text and "#IC-1" in page.text
+        assert operator.full_name not in page.text and other_operator.full_name not in page.text
+        document = Client().get(path, headers={"Accept": "application/ld+json, application/json"}).json()
+        assert document["id"] == achievement["id"] and document["type"] == ["Achievement"]
+        assert document["@context"] == certificate_services.CONTEXTS
+        assert document["criteria"] == achievement["criteria"]
+        assert document["alignment"] == achievement["alignment"]
+    assert "Pilot" in Client().get(cohort_achievement["id"].removeprefix(SITE)).text
+
+
+def test_achievement_pages_answer_only_for_definitions_a_credential_points_to(
+    world: World, operator: User, cohort: Cohort, post_test: Activity, django_assert_max_num_queries: Any
+) -> None:
+    draft = CourseFactory.create(slug="secret-draft", is_published=False)
+    other_cohort = Cohort.objects.create(
+        course=draft, name="Hidden cohort", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 2, 1)
+    )
+
+    def achievement_path(slug: str, cohort_id: int | None = None) -> str:
+        if cohort_id is None:
+            return reverse("learning:certificate_achievement", kwargs={"course_slug": slug})
+        return reverse("learning:certificate_achievement_cohort", kwargs={"course_slug": slug, "cohort_id": cohort_id})
+
+    # Nothing issued yet: no page, for the course, its cohort, a draft, another course's cohort.
+    for path in (
+        achievement_path("test-course"),
+        achievement_path("test-course", cohort.pk),
+        achievement_path("secret-draft"),
+        achievement_path("test-course", other_cohort.pk),
+        achievement_path("no-such-course"),
+        achievement_path("test-course", 2**62),
+    ):
+        response = Client().get(path)
+        assert response.status_code == 404, path
+        assert "Hidden cohort" not in response.text
+    for hostile in (
+        "/en/learn/certificates/achievements/%3Cscript%3E/",
+        "/en/learn/certificates/achievements/x/cohorts/-1/",
+    ):
+        assert Client().get(hostile).status_code == 404
+
+    complete(world, operator)
+    finish_post_test(post_test, operator)
+    issue(world, operator, cohort=cohort)
+    assert Client().get(achievement_path("test-course", cohort.pk)).status_code == 200
+    assert Client().get(achievement_path("test-course")).status_code == 404  # no course-only certificate
+    assert Client().get(achievement_path("test-course", other_cohort.pk)).status_code == 404
+    assert Client().post(achievement_path("test-course", cohort.pk)).status_code == 405
+
+    before = queries(Client(), achievement_path("test-course", cohort.pk))
+    for index in range(4):
+        lesson = LessonFactory.create(module=world.module, slug=f"extra-{index}")
+        lesson.competences.add(world.competences["EF-1"])
+    with django_assert_max_num_queries(before):
+        assert Client().get(achievement_path("test-course", cohort.pk)).status_code == 200

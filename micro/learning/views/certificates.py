@@ -1,6 +1,7 @@
 """Certificate pages: claim from the progress page, the public verification page with its
 credential check, the signed credential and the PDF, revocation, and the issuer's public
-documents (profile, key, competence framework). Thin: parse, call, render.
+documents (profile, key, revocation list, achievement definitions, competence framework). Thin:
+parse, call, render.
 
 The verification page needs no account and shows only what the credential itself says (the
 holder's name, the course, the date, the issuer); the PDF is for the holder and those who may
@@ -9,15 +10,19 @@ see the holder's records.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -61,6 +66,48 @@ def issuer_profile(request: HttpRequest) -> JsonResponse:
 @require_GET
 def issuer_key(request: HttpRequest) -> JsonResponse:
     return _public_json(certificate_services.verification_method_document())
+
+
+@require_GET
+def revocation_list(request: HttpRequest) -> HttpResponse:
+    """The ``1EdTechRevocationList`` credentials point to: revoked credential ids with their dates.
+
+    Cheap for verifiers polling it: at most one query (the document is cached briefly and dropped
+    when a certificate is revoked), ``max-age`` of a minute, and an ETag so an unchanged list
+    answers ``304 Not Modified`` with no body."""
+    document = certificate_services.revocation_list_document()
+    body = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={certificate_services.REVOCATION_LIST_CACHE_SECONDS}"
+    return response
+
+
+@require_GET
+def achievement(request: HttpRequest, course_slug: str, cohort_id: int | None = None) -> HttpResponse:
+    """The public page of an achievement definition (a credential's ``achievement.id``): what the
+    course, or the course in a cohort, certifies and the competences it aligns to. In JSON (the
+    Open Badges ``Achievement``) for a client that asks for JSON and not for HTML."""
+    certificate = certificate_selectors.achievement_get_public(course_slug, cohort_id)
+    definition = certificate_services.achievement_definition(
+        course=certificate.course, cohort=certificate.cohort, language=_language()
+    )
+    if not request.accepts("text/html") and request.accepts("application/json"):
+        response: HttpResponse = _public_json({"@context": certificate_services.CONTEXTS, **definition})
+    else:
+        context = {
+            "achievement": definition,
+            "cohort": certificate.cohort,
+            "issuer_name": settings.CERTIFICATE_ISSUER_NAME,
+        }
+        response = render(request, "learning/certificate_achievement.html", context)
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 @require_GET
@@ -211,6 +258,13 @@ routes: list[URLPattern] = [
     path("certificates/issuer/", issuer_profile, name="issuer_profile"),
     path("certificates/issuer/key/", issuer_key, name="issuer_key"),
     path("certificates/competences/", competence_framework, name="certificate_competences"),
+    path("certificates/revocations/", revocation_list, name="certificate_revocations"),
+    path("certificates/achievements/<slug:course_slug>/", achievement, name="certificate_achievement"),
+    path(
+        "certificates/achievements/<slug:course_slug>/cohorts/<int:cohort_id>/",
+        achievement,
+        name="certificate_achievement_cohort",
+    ),
     path("certificates/claim/", certificate_claim, name="certificate_claim"),
     path("certificates/check/", certificate_check, name="certificate_check"),
     path("certificates/<uuid:public_id>/", certificate_verify, name="certificate_verify"),
