@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from micro.learning.models.cohorts import Cohort
 from micro.learning.models.courses import Course
@@ -42,7 +43,7 @@ class Certificate(models.Model):
         related_name="+",
     )
     credential = models.JSONField(_("signed credential"))
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(pgettext_lazy("certificate", "revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("revoked by"),
