@@ -293,6 +293,10 @@ def test_statements_are_checked_against_the_xapi_model() -> None:
 def test_hostile_empty_and_odd_titles_still_give_valid_statements(
     world: World, organisation: Organisation, record: Any, title: Any
 ) -> None:
+    if isinstance(title, str) and connection.vendor == "postgresql":
+        # PostgreSQL's jsonb cannot hold U+0000 at all (forms and the pack import refuse it first);
+        # the rest of the hostile title still goes through.
+        title = title.replace("\x00", "")
     world.lesson.translations = {"en": {"title": title, "status": "reviewed"}, "not a tag!": {"title": "y"}, "it": "?"}
     world.lesson.save()
     learner = member(organisation, Role.OPERATOR)
