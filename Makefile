@@ -23,6 +23,7 @@ help:
 	@echo "make lint           ruff format check + lint, mypy"
 	@echo "make messages       extract UI strings into locale/*/LC_MESSAGES/django.po"
 	@echo "make backup / make restore FILE=...   back up / restore the embedded SQLite database"
+	@echo "make bench          benchmark suite on the local PostgreSQL (~15 min), results in bench/results/"
 
 $(PY):
 	@py="$(FIND_PYTHON)"; \
@@ -102,6 +103,11 @@ restore: $(VENV)/.runtime | var
 
 lock:
 	bash scripts/lock.sh
+
+# The benchmark suite (issue 8): production mode on the local PostgreSQL, ≤ 20 minutes, results in bench/results/.
+bench: $(VENV)/.dev translations
+	@bash scripts/ensure-chromium.sh || true
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .mypy_cache .ruff_cache

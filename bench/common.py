@@ -1,0 +1,64 @@
+"""What every part of the benchmark shares: the main pages, the budgets, the load levels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# ARCHITECTURE.md, "Performance budgets".
+P95_BUDGET_MS = 50.0
+P95_BUDGET_USERS = 50
+HEALTHZ_RATIO_BUDGET = 0.45
+COLD_KB_BUDGET = 50.0
+WARM_KB_BUDGET = 10.0
+
+USER_LEVELS = (10, 50, 200)
+PACED_LEVEL = "50 users pausing about 1 s"  # the budgeted pages again, with users who read between requests
+PACED_ENDPOINTS = ("path stage page", "lesson page")
+# Measured endpoint (the request name in locust's statistics) -> its user class in bench/locustfile.py.
+ENDPOINTS = {
+    "healthz": "HealthzUser",
+    "path stage page": "PathStageUser",
+    "plan calculator (htmx POST)": "PlanCalculatorUser",
+    "lesson page": "LessonUser",
+    "quiz submission (POST)": "QuizUser",
+    "practice search": "PracticeSearchUser",
+    "event registration (POST)": "RegistrationUser",
+}
+LESSON_PATH = "/en/learn/micro-sample/intercultural/working-with-interpreters/"
+QUIZ_ACTIVITY_SLUG = "intercultural-quiz"  # unlimited attempts, no time limit in the sample course
+
+
+@dataclass(frozen=True)
+class Page:
+    """A main page: who it is for decides the budget (migrant pages must stay light)."""
+
+    name: str
+    path: str
+    audience: str  # "migrant", "public" or "staff"
+    signed_in: bool = False
+
+
+MAIN_PAGES: tuple[Page, ...] = (
+    Page("home", "/it/", "migrant"),
+    Page("path home", "/it/start/", "migrant"),
+    Page("path stage", "/it/start/01-idea/", "migrant"),
+    Page("path step", "/it/start/01-idea/01-your-idea/", "migrant"),
+    Page("path step (ar, RTL)", "/ar/start/05-microcredit/03-eligibility-check/", "migrant"),
+    Page("rules of a country", "/it/start/rules/IT/", "migrant"),
+    Page("glossary", "/it/start/glossary/", "migrant"),
+    Page("journey", "/it/start/journey/", "migrant"),
+    Page("plan builder", "/it/start/plan/", "migrant"),
+    Page("plan loan calculator", "/it/start/plan/loan/", "migrant"),
+    Page("plan results", "/it/start/plan/results/", "migrant"),
+    Page("practices search", "/en/practices/?q=microcredit", "public"),
+    Page("practice", "/en/practices/example-financial-health-check-before-the-loan/", "public"),
+    Page("conferences", "/it/events/", "public"),
+    Page("conference", "/it/events/rome-2026/", "public"),
+    Page("conference registration form", "/it/events/rome-2026/register/", "public"),
+    Page("courses (operator)", "/en/learn/", "staff", signed_in=True),
+    Page("lesson (operator)", LESSON_PATH, "staff", signed_in=True),
+)
+
+
+def kilobytes(size: float) -> float:
+    return round(size / 1024, 1)
