@@ -8,6 +8,9 @@ the loan...) are checked by the finance core in the service; this module checks 
 
 from __future__ import annotations
 
+import re
+import secrets
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -125,12 +128,72 @@ def _canonical(value: Decimal | None) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+SAVE_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_save_key() -> str:
+    """A one-time key for one rendering of a plan form (see ``VersionedForm.save_key``)."""
+    return secrets.token_urlsafe(24)
+
+
+class SaveKeyField(forms.Field):
+    """A hidden one-time key. A malformed one is dropped, never reported: the person cannot see or fix
+    a hidden field, and the save still happens (only without the retry protection)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        key = value if isinstance(value, str) else ""
+        return key if SAVE_KEY_PATTERN.fullmatch(key) else ""
+
+
+DIGEST_ITEM = re.compile(r"([a-z0-9_]{1,40})=([0-9a-f]{16})")
+
+
+def encode_digests(digests: Mapping[str, str]) -> str:
+    """``{"title": "ab12..."}`` → ``"title=ab12..."`` for a hidden input."""
+    return ";".join(f"{key}={value}" for key, value in sorted(digests.items()))
+
+
+class DigestsField(forms.Field):
+    """Hidden fingerprints of the values the page showed, for merging a save with changes made meanwhile.
+
+    Anything malformed cleans to ``None``: the save then falls back to refusing a stale version.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> dict[str, str] | None:
+        if not isinstance(value, str) or len(value) > 4000:
+            return None  # absent (an older page) or not ours
+        if not value:
+            return {}  # the page showed a part with nothing in it yet
+        digests = {}
+        for item in value.split(";"):
+            match = DIGEST_ITEM.fullmatch(item)
+            if match is None:
+                return None
+            digests[match.group(1)] = match.group(2)
+        return digests
+
+
 class VersionedForm(forms.Form):
-    """A form that carries the plan version it was loaded from, so a stale save can be refused."""
+    """A form that carries the plan version it was loaded from, so a stale save can be refused,
+    and a one-time save key, so a retried first save does not start a second plan."""
 
     version = forms.IntegerField(
         label=gettext_lazy("Version of the plan"), min_value=0, widget=forms.HiddenInput, initial=1, required=False
     )
+    save_key = SaveKeyField()
+    loaded = DigestsField()
 
     @property
     def has_field_errors(self) -> bool:
@@ -156,8 +219,15 @@ class SectionsForm(VersionedForm):
             )
 
     @classmethod
-    def initial_for(cls, *, title: str, sections: dict[str, Any], version: int) -> dict[str, Any]:
-        initial: dict[str, Any] = {"title": title, "version": version}
+    def initial_for(
+        cls, *, title: str, sections: dict[str, Any], version: int, loaded: Mapping[str, str] | None = None
+    ) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "title": title,
+            "version": version,
+            "save_key": new_save_key(),
+            "loaded": encode_digests(loaded or {}),
+        }
         for key in s.SECTION_KEYS:
             initial[key] = str(sections.get(key, ""))
         return initial
@@ -171,9 +241,18 @@ class PlanInputForm(VersionedForm):
 
     part: ClassVar[str] = ""
 
-    def __init__(self, data: Any = None, *, inputs: Inputs | None = None, version: int = 1) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        inputs: Inputs | None = None,
+        version: int = 1,
+        loaded: Mapping[str, str] | None = None,
+    ) -> None:
         initial = self.initial_from(dict((inputs or {}).get(self.part) or {}), _language())
         initial["version"] = version
+        initial["save_key"] = new_save_key()
+        initial["loaded"] = encode_digests(loaded or {})
         super().__init__(data, initial=initial)
         self._build()
 

@@ -18,6 +18,13 @@ class BusinessPlan(TimeStampedModel):
     sections = models.JSONField(_("sections"), default=dict, blank=True)
     inputs = models.JSONField(_("financial inputs"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # SHA-256 of the one-time key of the form whose save created this plan: a retried first save
+    # (the answer was lost, e.g. a worker died) finds this plan again instead of starting a second one.
+    first_save_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    # Not stored: set on the instance a service saved when it merged changes made meanwhile on
+    # another device (so the page can say so).
+    merged_save = False
 
     class Meta:
         verbose_name = _("business plan")

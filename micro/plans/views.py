@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from micro.pathway.services import journey_for_writing
 from micro.plans import forms, selectors, services
 from micro.plans import pdf as plan_pdf
 from micro.plans.models import BusinessPlan
@@ -32,22 +31,39 @@ def _language() -> str:
     return translation.get_language() or "en"
 
 
-def _plan_for_writing(request: HttpRequest) -> BusinessPlan:
-    journey = journey_for_writing(request=request, language=_language())
-    return services.plan_get_or_create(journey=journey)
+def _plan_for_writing(request: HttpRequest, form: forms.VersionedForm) -> BusinessPlan:
+    return services.plan_for_first_save(
+        request=request, language=_language(), save_key=form.cleaned_data.get("save_key") or ""
+    )
 
 
 def _apply_service_error(form: forms.VersionedForm, error: ValidationError) -> None:
     """Show a service refusal on the form; after a stale refusal the next save is a deliberate overwrite."""
-    if isinstance(error, services.StalePlanError) and isinstance(form.data, QueryDict):
-        data = form.data.copy()
-        data["version"] = str(error.current_version)
-        form.data = data
+    if isinstance(error, services.StalePlanError):
+        if isinstance(form.data, QueryDict):
+            data = form.data.copy()
+            data["version"] = str(error.current_version)
+            form.data = data
+        form.add_error(None, error)
+        for field in error.fields:
+            if field in form.fields:
+                form.add_error(field, _("This was also changed on the other device: check it before you save."))
+        return
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for field, errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def _saved_message(request: HttpRequest, plan: BusinessPlan) -> None:
+    if plan.merged_save:
+        messages.success(
+            request,
+            _("Your plan is saved. It had been changed on another device meanwhile: those changes are kept too."),
+        )
+    else:
+        messages.success(request, _("Your plan is saved."))
 
 
 @never_cache
@@ -68,21 +84,26 @@ def builder(request: HttpRequest) -> HttpResponse:
 def sections(request: HttpRequest) -> HttpResponse:
     plan = selectors.plan_for_request(request)
     initial = forms.SectionsForm.initial_for(
-        title=plan.title if plan else "", sections=plan.sections if plan else {}, version=plan.version if plan else 1
+        title=plan.title if plan else "",
+        sections=plan.sections if plan else {},
+        version=plan.version if plan else 1,
+        loaded=services.field_digests(services.section_values(plan)),
     )
     form = forms.SectionsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        target = plan or _plan_for_writing(request, form)
         try:
             services.plan_save_sections(
-                plan=plan or _plan_for_writing(request),
+                plan=target,
                 title=form.cleaned_data["title"],
                 sections=form.sections(),
                 expected_version=form.cleaned_data.get("version") or 0,
+                loaded=form.cleaned_data.get("loaded"),
             )
         except ValidationError as error:
             _apply_service_error(form, error)
         else:
-            messages.success(request, _("Your plan is saved."))
+            _saved_message(request, target)
             return redirect("plans:sections")
     return render(request, "plans/sections.html", {"form": form, "plan": plan, "active": "sections"})
 
@@ -93,7 +114,8 @@ def _input_page(request: HttpRequest, part: str) -> HttpResponse:
     inputs = dict(plan.inputs) if plan else {}
     version = plan.version if plan else 1
     posted = request.POST if request.method == "POST" else None
-    form = form_class(posted, inputs=inputs, version=version)
+    loaded = services.field_digests(services.input_part_values(plan, part))
+    form = form_class(posted, inputs=inputs, version=version, loaded=loaded)
     valid = posted is not None and form.is_valid()
     # What the numbers would be with the typed values (the stored ones while the form has errors).
     typed = form.to_inputs() if valid else {}
@@ -104,16 +126,19 @@ def _input_page(request: HttpRequest, part: str) -> HttpResponse:
         context = {"form": form, "results": results, "part": part, "preview": True}
         return render(request, f"{template_name}#summary", context)
     if valid:
+        target = plan or _plan_for_writing(request, form)
+        part_loaded = form.cleaned_data.get("loaded")
         try:
             services.plan_save_inputs(
-                plan=plan or _plan_for_writing(request),
+                plan=target,
                 data=typed,
                 expected_version=form.cleaned_data.get("version") or 0,
+                loaded=None if part_loaded is None else {part: part_loaded},
             )
         except ValidationError as error:
             _apply_service_error(form, error)
         else:
-            messages.success(request, _("Your plan is saved."))
+            _saved_message(request, target)
             return redirect(f"plans:{part}")
     results = selectors.results_from_inputs(candidate)
     context = {"form": form, "plan": plan, "results": results, "part": part, "active": part}
