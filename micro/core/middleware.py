@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -78,3 +78,19 @@ class DatabaseUnavailableMiddleware:
             setattr(request, _UNAVAILABLE_FLAG, True)
             return service_unavailable_response(request)
         return None
+
+
+class RejectNulInPathMiddleware:
+    """Answers 400 to a URL whose path holds a NUL character.
+
+    No page or API route has a use for one, and PostgreSQL refuses NUL in any text parameter, so a
+    path segment like ``/api/events/%00`` would otherwise end as a 500 deep in a query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            return HttpResponseBadRequest(_("This address is not valid."), content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
