@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.core.cache import cache
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from micro.pathway.models import Rule
 
 GLOSSARY_LINK = re.compile(r"\[\[([a-z0-9-]+)(?:\|([^\]\n]{1,120}))?\]\]")
 RULE_REF = re.compile(r"\{\{\s*rule:([A-Za-z0-9_.-]+)\s*\}\}")
+HTML_CACHE_SECONDS = 60 * 60 * 24
 
 
 def rule_value(rule: Rule) -> str:
@@ -66,14 +69,19 @@ def rule_html(rule: Rule | None, key: str) -> SafeString:
     )
 
 
-def render_content(text: str, *, rules: dict[str, Rule], glossary: set[str]) -> SafeString:
-    """Render content Markdown safely, then put back the rule figures as escaped HTML."""
-    tokens: dict[str, SafeString] = {}
+def _with_rule_tokens(text: str) -> tuple[str, list[str]]:
+    """``text`` with each ``{{rule:KEY}}`` replaced by ``RULETOKEN{n}X``, and the key of each token in order."""
+    keys: list[str] = []
 
     def rule_token(match: re.Match[str]) -> str:
-        token = f"RULETOKEN{len(tokens)}X"
-        tokens[token] = rule_html(rules.get(match.group(1)), match.group(1))
-        return token
+        keys.append(match.group(1))
+        return f"RULETOKEN{len(keys) - 1}X"
+
+    return RULE_REF.sub(rule_token, text or ""), keys
+
+
+def _markdown_with_tokens(prepared: str, glossary: set[str]) -> str:
+    """The Markdown as cleaned HTML, glossary links resolved, rule tokens still in place."""
 
     def glossary_link(match: re.Match[str]) -> str:
         slug, label = match.group(1), match.group(2) or match.group(1).replace("-", " ")
@@ -81,11 +89,48 @@ def render_content(text: str, *, rules: dict[str, Rule], glossary: set[str]) -> 
             return label
         return f"[{label}]({reverse('pathway:glossary_term', kwargs={'slug': slug})})"
 
-    prepared = GLOSSARY_LINK.sub(glossary_link, RULE_REF.sub(rule_token, text or ""))
-    html = str(render_markdown(prepared))
-    for token, replacement in tokens.items():
-        html = html.replace(token, str(replacement))
+    return str(render_markdown(GLOSSARY_LINK.sub(glossary_link, prepared)))
+
+
+def _put_rules_in(html: str, keys: list[str], rules: dict[str, Rule]) -> SafeString:
+    for index, key in enumerate(keys):
+        html = html.replace(f"RULETOKEN{index}X", str(rule_html(rules.get(key), key)))
     return mark_safe(html)  # noqa: S308 - nh3-cleaned Markdown plus format_html-escaped figures
+
+
+def render_content(text: str, *, rules: dict[str, Rule], glossary: set[str]) -> SafeString:
+    """Render content Markdown safely, then put back the rule figures as escaped HTML."""
+    prepared, keys = _with_rule_tokens(text)
+    return _put_rules_in(_markdown_with_tokens(prepared, glossary), keys, rules)
+
+
+def glossary_slugs_in(text: str) -> list[str]:
+    """The glossary slugs a text links to with ``[[slug|text]]`` (as ``render_content`` reads them)."""
+    return _linked_slugs(_with_rule_tokens(text)[0])
+
+
+def _linked_slugs(prepared: str) -> list[str]:
+    return sorted({match.group(1) for match in GLOSSARY_LINK.finditer(prepared)})
+
+
+def render_content_cached(text: str, *, rules: dict[str, Rule], glossary: set[str]) -> SafeString:
+    """``render_content`` with the Markdown step cached under a hash of everything the HTML depends on.
+
+    The key holds the text itself, the language (glossary addresses carry it) and the glossary
+    slugs the text links to that exist, so a content import that changes a body or adds or removes
+    a term gives a new key in every worker, with nothing to invalidate. ``glossary`` may be only
+    those linked slugs. The figures are put in on every request: they depend on the day, the
+    reader's number format and the rule records.
+    """
+    prepared, keys = _with_rule_tokens(text)
+    linked = [slug for slug in _linked_slugs(prepared) if slug in glossary]
+    fingerprint = "\0".join([translation.get_language() or "", ",".join(linked), prepared])
+    cache_key = "pathway:html:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    html = cache.get(cache_key)
+    if html is None:
+        html = _markdown_with_tokens(prepared, glossary)
+        cache.set(cache_key, html, HTML_CACHE_SECONDS)
+    return _put_rules_in(html, keys, rules)
 
 
 def rule_keys_in(text: str) -> list[str]:

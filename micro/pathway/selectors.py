@@ -82,6 +82,13 @@ def glossary_slugs() -> set[str]:
     return set(GlossaryTerm.objects.values_list("slug", flat=True))
 
 
+def glossary_slugs_among(slugs: list[str]) -> set[str]:
+    """Which of these slugs are glossary terms (no query for a text without glossary links)."""
+    if not slugs:
+        return set()
+    return set(GlossaryTerm.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+
+
 def glossary_list() -> list[GlossaryTerm]:
     return sorted(GlossaryTerm.objects.all(), key=lambda term: str(term.loc.get("term", term.slug)).lower())
 

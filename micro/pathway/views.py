@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +20,7 @@ from micro.core.permissions import ensure
 from micro.pathway import forms, guidance, selectors, services
 from micro.pathway.entrecomp import competence_labels
 from micro.pathway.models import Journey, Stage, Step, StepKind
-from micro.pathway.rendering import render_content, rule_keys_in, rule_value
+from micro.pathway.rendering import glossary_slugs_in, render_content_cached, rule_keys_in, rule_value
 from micro.plans import selectors as plan_selectors
 
 
@@ -29,6 +30,15 @@ def _language() -> str:
 
 def _posted(request: HttpRequest) -> dict[str, Any] | None:
     return request.POST if request.method == "POST" else None
+
+
+def _content_html(text: str, *, with_rules: bool = True) -> SafeString:
+    """Path Markdown as HTML; the Markdown step is cached, only the linked terms and cited figures are read."""
+    return render_content_cached(
+        text,
+        rules=selectors.rules_by_key(rule_keys_in(text)) if with_rules else {},
+        glossary=selectors.glossary_slugs_among(glossary_slugs_in(text)),
+    )
 
 
 def _progress(journey: Journey | None, steps: list[Step]) -> dict[str, Any]:
@@ -69,13 +79,10 @@ def stage_detail(request: HttpRequest, stage_slug: str) -> HttpResponse:
     stage = selectors.stage_get(stage_slug, journey.country if journey else "")
     steps = list(stage.steps.all())
     loc = stage.localized()
-    glossary = selectors.glossary_slugs()
     context = {
         "stage": stage,
         "loc": loc,
-        "intro": render_content(
-            loc.get("body", ""), rules=selectors.rules_by_key(rule_keys_in(loc.get("body", ""))), glossary=glossary
-        ),
+        "intro": _content_html(loc.get("body", "")),
         "steps": steps,
         "progress": _progress(journey, steps),
         "journey": journey,
@@ -114,11 +121,7 @@ def step_detail(request: HttpRequest, stage_slug: str, step_slug: str) -> HttpRe
         "stage": stage,
         "step": step,
         "loc": loc,
-        "body": render_content(
-            loc.get("body", ""),
-            rules=selectors.rules_by_key(rule_keys_in(loc.get("body", ""))),
-            glossary=selectors.glossary_slugs(),
-        ),
+        "body": _content_html(loc.get("body", "")),
         "previous": previous,
         "following": following,
         "journey": journey,
@@ -343,7 +346,7 @@ def glossary_list(request: HttpRequest) -> HttpResponse:
 def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
     term = selectors.glossary_get(slug)
     loc = term.localized()
-    body = render_content(loc.get("body", ""), rules={}, glossary=selectors.glossary_slugs())
+    body = _content_html(loc.get("body", ""), with_rules=False)
     return render(request, "pathway/glossary_term.html", {"term": term, "loc": loc, "body": body})
 
 

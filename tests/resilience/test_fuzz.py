@@ -221,8 +221,6 @@ def test_invalid_utf8_and_nul_bytes_in_the_body_are_answered_without_500(client:
     assert b"<script>" not in response.content.split(b"</head>")[-1] or b"nonce" in response.content
 
 
-
-
 @pytest.mark.parametrize(
     "path", ["/api/events/%00", "/api/practices/%00", "/en/start/rules/%00/", "/en/practices/a%00b/"]
 )

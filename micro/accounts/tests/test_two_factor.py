@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from micro.accounts import services
+from micro.accounts import middleware, services
 from micro.accounts.models import Organisation, Role, User
 from micro.accounts.tests.factories import (
     PASSWORD,
@@ -242,3 +245,43 @@ def test_people_outside_a_strict_organisation_are_not_redirected(client: Client,
     client.force_login(member(OrganisationFactory.create(), Role.OPERATOR))
 
     assert client.get("/en/accounts/profile/").status_code == 200
+
+
+def test_the_all_clear_is_kept_in_the_session_for_a_few_minutes(client: Client, organisation: Organisation) -> None:
+    user = member(organisation, Role.OPERATOR)
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as checked:
+        client.get("/en/about/")
+    with CaptureQueriesContext(connection) as remembered:
+        client.get("/en/about/")
+    assert len(remembered.captured_queries) == len(checked.captured_queries) - 1
+    organisation.require_two_factor = True
+    organisation.save()
+
+    # Within the remembered window a safe request is not checked again ...
+    assert client.get("/en/accounts/profile/").status_code == 200
+    # ... an unsafe request of one's own drops the all-clear ...
+    client.post("/en/accounts/profile/", {})
+    assert client.get("/en/accounts/profile/").status_code == 302
+
+    # ... and so does its age.
+    organisation.require_two_factor = False
+    organisation.save()
+    assert client.get("/en/accounts/profile/").status_code == 200
+    organisation.require_two_factor = True
+    organisation.save()
+    assert client.get("/en/accounts/profile/").status_code == 200
+    session_key = client.session.session_key
+    assert session_key
+    cache.delete(middleware.all_clear_cache_key(session_key, user.pk))  # what expiry after CLEAR_SECONDS does
+    assert client.get("/en/accounts/profile/").status_code == 302
+
+
+def test_the_all_clear_of_another_session_is_not_trusted(client: Client, organisation: Organisation) -> None:
+    organisation.require_two_factor = True
+    organisation.save()
+    user = member(organisation, Role.OPERATOR)
+    cache.set(middleware.all_clear_cache_key("another-session", user.pk), True)
+    client.force_login(user)
+
+    assert client.get("/en/accounts/profile/").status_code == 302

@@ -438,7 +438,7 @@ def test_query_counts_with_20_and_2000_learners(
         )
     assert dashboard_2000 == dashboard_20
     assert lesson_2000 == lesson_20
-    assert dashboard_20 <= 30 and lesson_20 <= 20
+    assert dashboard_20 <= 30 and lesson_20 <= 16
 
 
 DASHBOARD_BOUND = 26

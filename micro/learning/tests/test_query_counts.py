@@ -18,8 +18,8 @@ from micro.learning.tests.factories import LessonFactory, World, texts
 
 pytestmark = pytest.mark.django_db
 
-LESSON_PAGE_BOUND = 16
-OTHER_PAGE_BOUND = 22
+LESSON_PAGE_BOUND = 14
+OTHER_PAGE_BOUND = 19
 
 
 def lesson_url(world: World) -> str:

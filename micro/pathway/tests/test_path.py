@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from micro.accounts.tests.factories import MembershipFactory, UserFactory
 from micro.core.models import AuditEvent
@@ -345,3 +347,34 @@ def test_withdrawing_another_journeys_share_changes_nothing(content_pack: Path) 
     intruder.post("/en/start/journey/shares/999999/withdraw/")
     share.refresh_from_db()
     assert share.revoked_at is None
+
+
+def test_a_content_re_import_shows_at_once_though_the_html_is_cached(client: Client, content_pack: Path) -> None:
+    step_file = content_pack / "path/00-welcome/01-hello.en.md"
+    stage_file = content_pack / "path/00-welcome/_stage.en.md"
+    first_stage = client.get("/en/start/00-welcome/").content.decode()
+    first_step = client.get("/en/start/00-welcome/01-hello/").content.decode()
+    assert "<p>Intro</p>" in client.get("/en/start/00-welcome/").content.decode(), "served from the cache"
+    assert "<p>Intro</p>" in first_stage and 'href="/en/start/glossary/microcredit/"' in first_step
+
+    stage_file.write_text(stage_file.read_text(encoding="utf-8").replace("Intro", "A **fresh** intro"), "utf-8")
+    step_file.write_text(step_file.read_text(encoding="utf-8").replace("Read about", "Learn about"), "utf-8")
+    content_import(root=content_pack)
+    assert "<strong>fresh</strong>" in client.get("/en/start/00-welcome/").content.decode()
+    step = client.get("/en/start/00-welcome/01-hello/").content.decode()
+    assert "Learn about" in step and 'href="/en/start/glossary/microcredit/"' in step
+
+    # A term removed from the pack loses its links although the step text is unchanged.
+    for glossary_file in (content_pack / "glossary").glob("microcredit.*.md"):
+        glossary_file.unlink()
+    content_import(root=content_pack)
+    step = client.get("/en/start/00-welcome/01-hello/").content.decode()
+    assert "Learn about microcredit" in step and "/glossary/microcredit/" not in step
+
+
+def test_stage_page_without_links_or_figures_reads_no_glossary_or_rules(client: Client, content_pack: Path) -> None:
+    client.get("/en/start/01-idea/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/en/start/01-idea/").status_code == 200
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "pathway_glossaryterm" not in tables and "pathway_rule" not in tables
