@@ -608,8 +608,41 @@ class XapiForwardingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CoordinatorReadOnlyAdmin(admin.ModelAdmin):
+    """Seen by coordinators (and superusers) only; nothing is added, edited or deleted here."""
+
+    show_full_result_count = False  # large tables: no COUNT(*) on every page
+    list_per_page = 50
+
+    def _is_reader(self, request: Any) -> bool:
+        user = request.user
+        return bool(user.is_active and (user.is_superuser or is_coordinator(user)))
+
+    def has_module_permission(self, request: Any) -> bool:
+        return self._is_reader(request)
+
+    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
+        return self._is_reader(request)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def get_actions(self, request: Any, action_location: Any = ActionLocation.CHANGE_LIST) -> Any:
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        if not self._is_reader(request):
+            return {}
+        return actions
+
+
 @admin.register(xapi_models.XapiStatement)
-class XapiStatementAdmin(admin.ModelAdmin):
+class XapiStatementAdmin(CoordinatorReadOnlyAdmin):
     """Coordinators read the learning records and see why one was not forwarded; nobody edits them
     here (a statement is evidence: it is changed by nothing, and goes only with its learner)."""
 
@@ -617,8 +650,6 @@ class XapiStatementAdmin(admin.ModelAdmin):
     list_filter = [XapiForwardingFilter, "verb", "cohort"]
     list_select_related = ["learner", "cohort"]
     search_fields = ["=statement_id"]
-    show_full_result_count = False  # a million rows: no COUNT(*) on every page
-    list_per_page = 50
     fields = (
         "statement_id",
         "learner",
@@ -640,30 +671,6 @@ class XapiStatementAdmin(admin.ModelAdmin):
     @admin.display(description=_("statement"))
     def statement_json(self, obj: Any) -> Any:
         return format_html('<pre dir="ltr">{}</pre>', json.dumps(obj.statement, ensure_ascii=False, indent=2))
-
-    def get_actions(self, request: Any, action_location: Any = ActionLocation.CHANGE_LIST) -> Any:
-        actions = super().get_actions(request, action_location)
-        actions.pop("delete_selected", None)
-        return actions
-
-    def _is_reader(self, request: Any) -> bool:
-        user = request.user
-        return bool(user.is_active and (user.is_superuser or is_coordinator(user)))
-
-    def has_module_permission(self, request: Any) -> bool:
-        return self._is_reader(request)
-
-    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
-        return self._is_reader(request)
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 # --- lesson discussions (read mostly: moderation goes through the discussion services) ---------
@@ -706,40 +713,11 @@ def _lesson_filter(path: str) -> type[admin.SimpleListFilter]:
     return LessonFilter
 
 
-class DiscussionAdminBase(admin.ModelAdmin):
-    """Visible to coordinators (and superusers); nothing is added, edited or deleted here."""
-
-    show_full_result_count = False
-    list_per_page = 50
-
-    def _is_moderator(self, request: Any) -> bool:
-        user = request.user
-        return bool(user.is_active and (user.is_superuser or is_coordinator(user)))
-
-    def has_module_permission(self, request: Any) -> bool:
-        return self._is_moderator(request)
-
-    def has_view_permission(self, request: Any, obj: Any = None) -> bool:
-        return self._is_moderator(request)
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def get_actions(self, request: Any, action_location: Any = ActionLocation.CHANGE_LIST) -> Any:
-        actions = super().get_actions(request, action_location)
-        actions.pop("delete_selected", None)
-        if not self._is_moderator(request):
-            return {}
-        return actions
+class DiscussionAdminBase(CoordinatorReadOnlyAdmin):
+    """Coordinators moderate here through the discussion services; nothing else changes."""
 
     def _refuse(self, request: Any) -> bool:
-        if self._is_moderator(request):
+        if self._is_reader(request):
             return False
         self.message_user(request, _("Only a coordinator may moderate discussions here."), level=messages.ERROR)
         return True
