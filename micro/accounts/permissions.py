@@ -13,7 +13,7 @@ def active_roles(user: Any) -> dict[int, str]:
         return {}
     cached = getattr(user, "_micro_roles", None)
     if cached is None:
-        cached = dict(user.memberships.filter(is_active=True).values_list("organisation_id", "role"))
+        cached = dict(Membership.objects.filter(user_id=user.pk, is_active=True).values_list("organisation_id", "role"))
         user._micro_roles = cached
     return cached
 

@@ -50,3 +50,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ContentRevision(models.Model):
+    """One row: a number that changes (at random) whenever content (any TranslatableContent) changes.
+
+    Every worker keeps the content it has built in memory (micro.core.content_cache) and checks
+    this number at most once a second, so that an import or an author's edit reaches every
+    worker without a shared cache.
+    """
+
+    number = models.BigIntegerField(_("number"), default=0)
+
+    class Meta:
+        verbose_name = _("content revision")
+        verbose_name_plural = _("content revisions")
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -8,10 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
+from micro.core import content_cache
 from micro.core.content_i18n import Localized
 from micro.learning import grading, scoring, selectors
 from micro.learning.forms import QuizForm, choice_label
@@ -67,13 +70,19 @@ def language_variants(translations: dict[str, Any]) -> list[tuple[str, str, str,
     ]
 
 
-def lesson_context(page: selectors.LessonPage, language: str, *, preview: bool) -> dict[str, Any]:
-    lesson = page.lesson
+@dataclass(frozen=True)
+class LessonContentHtml:
+    """The parts of a lesson page that are the same for every learner, rendered once."""
+
+    top: SafeString  # breadcrumb and title
+    main: SafeString  # translation notice, languages, competences, body, figures, video, resources
+
+
+def _lesson_content_html(lesson: Lesson, language: str, preview: bool) -> LessonContentHtml:
     loc = lesson.localized(language)
     images = list(lesson.images.all())
     referenced = {image.key for image in images if f"image:{image.key}" in loc.get("body", "")}
-    return {
-        "page": page,
+    context = {
         "lesson": lesson,
         "course": lesson.module.course,
         "module": lesson.module,
@@ -82,8 +91,31 @@ def lesson_context(page: selectors.LessonPage, language: str, *, preview: bool) 
         "figures": [(image, image.localized(language)) for image in images if image.key not in referenced],
         "resources": [(resource, resource.localized(language)) for resource in lesson.resources.all()],
         "competences": list(lesson.competences.all()),
-        "state": page.state,
         "variants": language_variants(lesson.translations),
+        "preview": preview,
+    }
+    return LessonContentHtml(
+        top=mark_safe(render_to_string("learning/_lesson_top.html", context)),  # noqa: S308 - our template's output
+        main=mark_safe(render_to_string("learning/_lesson_main.html", context)),  # noqa: S308 - our template's output
+    )
+
+
+def lesson_context(page: selectors.LessonPage, language: str, *, preview: bool) -> dict[str, Any]:
+    """The lesson page: its shared parts come rendered from the worker's content cache (keyed by
+    lesson, language, preview and day, since cited figures warn when out of date); the learner's
+    progress, the activities and the discussions are rendered on each request."""
+    lesson = page.lesson
+    return {
+        "page": page,
+        "lesson": lesson,
+        "course": lesson.module.course,
+        "module": lesson.module,
+        "loc": lesson.localized(language),
+        "content": content_cache.cached(
+            ("learning.lesson_html", lesson.pk, language, preview, timezone.localdate()),
+            lambda: _lesson_content_html(lesson, language, preview),
+        ),
+        "state": page.state,
         "preview": preview,
         "previous_url": lesson_url(page.previous, lesson.module.course) if page.previous else "",
         "following_url": lesson_url(page.following, lesson.module.course) if page.following else "",

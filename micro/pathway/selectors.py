@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.safestring import SafeString
 
+from micro.core import content_cache
 from micro.pathway.models import ContentData, GlossaryTerm, Journey, JourneyShare, Rule, Stage, Step
 from micro.pathway.rendering import RULE_REF, rule_html
 from micro.pathway.services import SESSION_KEY
@@ -31,14 +32,21 @@ def _visible_steps(country: str) -> QuerySet[Step]:
     return steps.filter(country="")
 
 
+def _stages_with_steps(country: str) -> QuerySet[Stage]:
+    return Stage.objects.prefetch_related(Prefetch("steps", queryset=_visible_steps(country))).order_by("order")
+
+
 def stage_list(country: str = "") -> list[Stage]:
-    """All stages with the steps this visitor should see (one query for stages, one for steps)."""
-    return list(Stage.objects.prefetch_related(Prefetch("steps", queryset=_visible_steps(country))).order_by("order"))
+    """All stages with the steps this visitor should see.
+
+    Built once per worker and content revision (micro.core.content_cache): read-only for callers.
+    """
+    return content_cache.cached(("pathway.stages", country), lambda: list(_stages_with_steps(country)))
 
 
 def stage_get(slug: str, country: str = "") -> Stage:
-    stage = (
-        Stage.objects.prefetch_related(Prefetch("steps", queryset=_visible_steps(country))).filter(slug=slug).first()
+    stage = content_cache.cached(
+        ("pathway.stage", slug, country), lambda: _stages_with_steps(country).filter(slug=slug).first()
     )
     if stage is None:
         raise Http404

@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from micro.accounts.permissions import has_staff_role
+from micro.core import content_cache
 from micro.core.permissions import ensure
 from micro.pathway import forms, guidance, selectors, services
 from micro.pathway.entrecomp import competence_labels
@@ -33,11 +34,14 @@ def _posted(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def _content_html(text: str, *, with_rules: bool = True) -> SafeString:
-    """Path Markdown as HTML; the Markdown step is cached, only the linked terms and cited figures are read."""
-    return render_content_cached(
-        text,
-        rules=selectors.rules_by_key(rule_keys_in(text)) if with_rules else {},
-        glossary=selectors.glossary_slugs_among(glossary_slugs_in(text)),
+    """Path Markdown with its linked terms and cited figures, built once per worker, content revision and day."""
+    return content_cache.cached(
+        ("pathway.html", text, with_rules, _language(), timezone.localdate()),  # figures warn when out of date
+        lambda: render_content_cached(
+            text,
+            rules=selectors.rules_by_key(rule_keys_in(text)) if with_rules else {},
+            glossary=selectors.glossary_slugs_among(glossary_slugs_in(text)),
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from micro.core import content_cache
 from micro.learning import permissions
 from micro.learning.models import (
     Activity,
@@ -203,33 +204,78 @@ class LessonPage:
     following: Lesson | None
 
 
-def lesson_get_for_learner(user: Any, course_slug: str, module_slug: str, lesson_slug: str) -> LessonPage:
-    """A lesson the user may see, with everything its page shows, in a fixed number of queries."""
+def _lesson_with_structure() -> QuerySet[Lesson]:
+    return Lesson.objects.select_related("module__course").prefetch_related(
+        "competences",
+        "images",
+        "resources",
+        Prefetch("prerequisites", queryset=Lesson.objects.select_related("module__course")),
+        Prefetch("activities", queryset=_live_activities()),
+    )
+
+
+@dataclass(frozen=True)
+class LessonContent:
+    """A live lesson with everything its page shows that is the same for every learner."""
+
+    lesson: Lesson
+    previous: Lesson | None
+    following: Lesson | None
+
+
+def _neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    siblings = list(
+        Lesson.objects.filter(module__course_id=lesson.module.course_id, is_retired=False, module__is_retired=False)
+        .order_by("module__order", "module__slug", "order", "slug")
+        .select_related("module")
+        .only("pk", "slug", "order", "translations", "module__slug", "module__order")
+    )
+    index = next((i for i, item in enumerate(siblings) if item.pk == lesson.pk), -1)
+    previous = siblings[index - 1] if index > 0 else None
+    following = siblings[index + 1] if 0 <= index < len(siblings) - 1 else None
+    return previous, following
+
+
+def _live_lesson_content(course_slug: str, module_slug: str, lesson_slug: str) -> LessonContent | None:
     lesson = (
-        Lesson.objects.filter(
+        _lesson_with_structure()
+        .filter(
             slug=lesson_slug,
             is_retired=False,
             module__slug=module_slug,
             module__is_retired=False,
             module__course__slug=course_slug,
-            module__course__in=course_queryset_for(user),
-        )
-        .select_related("module__course")
-        .prefetch_related(
-            "competences",
-            "images",
-            "resources",
-            Prefetch("prerequisites", queryset=Lesson.objects.select_related("module__course")),
-            Prefetch("activities", queryset=_live_activities()),
         )
         .first()
     )
     if lesson is None:
+        return None
+    return LessonContent(lesson, *_neighbours(lesson))
+
+
+def lesson_get_for_learner(user: Any, course_slug: str, module_slug: str, lesson_slug: str) -> LessonPage:
+    """A lesson the user may see, with everything its page shows.
+
+    The lesson's content is built once per worker and content revision (micro.core.content_cache);
+    only the learner's progress is read on each request.
+    """
+    content = content_cache.cached(
+        ("learning.lesson", course_slug, module_slug, lesson_slug),
+        lambda: _live_lesson_content(course_slug, module_slug, lesson_slug),
+    )
+    if content is None or not _course_visible_to(user, content.lesson.module.course):
         raise Http404
-    return lesson_page(user, lesson)
+    return lesson_page(user, content.lesson, (content.previous, content.following))
 
 
-def lesson_page(user: Any, lesson: Lesson) -> LessonPage:
+def _course_visible_to(user: Any, course: Course) -> bool:
+    """The rule of ``course_queryset_for`` for one course already in memory."""
+    if permissions.can_author(user):
+        return True
+    return permissions.is_learner(user) and bool(course.is_published)
+
+
+def lesson_page(user: Any, lesson: Lesson, neighbours: tuple[Lesson | None, Lesson | None] | None = None) -> LessonPage:
     prerequisites = list(lesson.prerequisites.all())
     activities = list(lesson.activities.all())
     lesson_progress, activity_progress = _progress_maps(
@@ -244,15 +290,7 @@ def lesson_page(user: Any, lesson: Lesson) -> LessonPage:
         activities=[ActivityState(a, activity_progress.get(a.pk)) for a in activities],
         missing=missing,
     )
-    siblings = list(
-        Lesson.objects.filter(module__course_id=lesson.module.course_id, is_retired=False, module__is_retired=False)
-        .order_by("module__order", "module__slug", "order", "slug")
-        .select_related("module")
-        .only("pk", "slug", "order", "translations", "module__slug", "module__order")
-    )
-    index = next((i for i, item in enumerate(siblings) if item.pk == lesson.pk), -1)
-    previous = siblings[index - 1] if index > 0 else None
-    following = siblings[index + 1] if 0 <= index < len(siblings) - 1 else None
+    previous, following = neighbours if neighbours is not None else _neighbours(lesson)
     return LessonPage(lesson=lesson, state=state, previous=previous, following=following)
 
 
@@ -260,18 +298,7 @@ def lesson_get_for_author(user: Any, lesson_id: int) -> LessonPage:
     """Any lesson, published or not, for the author's preview (no learner records are read)."""
     if not permissions.can_author(user):
         raise Http404
-    lesson = (
-        Lesson.objects.filter(pk=lesson_id)
-        .select_related("module__course")
-        .prefetch_related(
-            "competences",
-            "images",
-            "resources",
-            Prefetch("prerequisites", queryset=Lesson.objects.select_related("module__course")),
-            Prefetch("activities", queryset=_live_activities()),
-        )
-        .first()
-    )
+    lesson = _lesson_with_structure().filter(pk=lesson_id).first()
     if lesson is None:
         raise Http404
     return lesson_page(None, lesson)
