@@ -20,7 +20,7 @@ from typing import Any
 
 from locust import FastHttpUser, between, constant, task
 
-from bench.common import ENDPOINTS, LESSON_PATH
+from bench.common import CEILING_ENDPOINT, CEILING_PATH, ENDPOINTS, LESSON_PATH
 from bench.forms import quiz_answers
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -103,8 +103,16 @@ class BenchUser(FastHttpUser):
             response.success()
 
 
+class CeilingUser(BenchUser):
+    """ARCHITECTURE.md's reference: every middleware, a tiny template, one query; no cookies."""
+
+    @task
+    def ceiling(self) -> None:
+        self.client.get(CEILING_PATH, name=CEILING_ENDPOINT)
+
+
 class HealthzUser(BenchUser):
-    """The ceiling: one query, no template."""
+    """The technical floor: one query, no template, no session."""
 
     @task
     def healthz(self) -> None:

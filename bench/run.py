@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
-from bench.common import ENDPOINTS, PACED_ENDPOINTS, PACED_LEVEL, QUIZ_ACTIVITY_SLUG, USER_LEVELS
+from bench.common import CEILING_PATH, ENDPOINTS, PACED_ENDPOINTS, PACED_LEVEL, QUIZ_ACTIVITY_SLUG, USER_LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -306,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         "SITE_URL": base,
         "PYTHONPATH": str(ROOT),
         "BENCH_SESSIONS_FILE": str(sessions_file),
+        "BENCH_CEILING_VIEW": "true",  # ARCHITECTURE.md's reference page, for the throughput ratio
     }
     production.pop("REDIS_URL", None)
     development = {**production, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
@@ -406,7 +407,16 @@ def main(argv: list[str] | None = None) -> int:
             start_new_session=True,
         )
         wait_until_up(base, 30)
-        warm_up(base, ["/healthz", "/it/start/01-idea/", "/en/practices/?q=loan", "/en/events/bench-open/register/"])
+        warm_up(
+            base,
+            [
+                "/healthz",
+                CEILING_PATH,
+                "/it/start/01-idea/",
+                "/en/practices/?q=loan",
+                "/en/events/bench-open/register/",
+            ],
+        )
         if not args.skip_pages:
             log("pages in Chromium (cold, warm, slow 3G)")
             steps["pages"], _ = module(

@@ -28,6 +28,11 @@ urlpatterns += i18n_patterns(
 if settings.ADMIN_ENABLED:
     urlpatterns += i18n_patterns(path("admin/", admin.site.urls), prefix_default_language=True)
 
+if settings.BENCH_CEILING_VIEW:
+    urlpatterns += i18n_patterns(
+        path("bench/ceiling/", core_views.bench_ceiling, name="bench_ceiling"), prefix_default_language=True
+    )
+
 handler403 = "micro.core.views.error_403"
 handler404 = "micro.core.views.error_404"
 handler500 = "micro.core.views.error_500"

@@ -37,6 +37,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@require_GET
+def bench_ceiling(request: HttpRequest) -> HttpResponse:
+    """The reference page of `make bench`: every middleware, one query, a tiny template.
+
+    ARCHITECTURE.md measures the path and lesson pages as a share of this page's rate in the same
+    run, so that the ratio says what our code costs on top of Django on that machine. Only routed
+    when BENCH_CEILING_VIEW is set (bench/run.py sets it; production does not).
+    """
+    return render(request, "core/bench_ceiling.html", {"partners": account_selectors.organisation_count_public()})
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 

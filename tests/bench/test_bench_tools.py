@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from bench import report
-from bench.common import ENDPOINTS, MAIN_PAGES, PACED_LEVEL
+from bench.common import CEILING_ENDPOINT, ENDPOINTS, MAIN_PAGES, PACED_LEVEL
 from bench.forms import quiz_answers
 from bench.generate import BENCH_EVENT_SLUG, Scale, generate, learner_sessions
 from bench.run import read_locust_stats
@@ -146,7 +146,8 @@ def made_up_results(*, lesson_p95: float, lesson_rps: float, cold_kb: float, gro
     return {
         "meta": {"date": "2026-01-02", "load_start": "0.1 0.1 0.1", "load_end": "0.2 0.2 0.2", "cpus": 2, "workers": 4},
         "load": {
-            "healthz": {"50": {**level, "rps": 1000.0, "p95_ms": 20.0}},
+            CEILING_ENDPOINT: {"50": {**level, "rps": 1000.0, "p95_ms": 20.0}},
+            "healthz": {"50": {**level, "rps": 2000.0, "p95_ms": 10.0}},
             "path stage page": {
                 "50": {**level, "rps": 600.0, "p95_ms": 30.0},
                 PACED_LEVEL: {**level, "rps": 50.0, "p95_ms": 12.0},
@@ -174,7 +175,9 @@ def test_report_passes_within_the_budgets(tmp_path: Path) -> None:
     assert json_path.name == "2026-01-02.json" and markdown_path.name == "2026-01-02.md"
     assert [check["passed"] for check in saved["budgets"]] == [True] * len(saved["budgets"])
     text = markdown_path.read_text()
-    assert "| lesson page: p95 ≤ 50 ms at 50 users (closed loop) | 45.0 ms | pass |" in text
+    assert f"| lesson page: p95 ≤ 50 ms at {PACED_LEVEL} | 22.5 ms | pass |" in text
+    # Closed loop: reported, not judged (the queue of 50 users without pauses, see bench.common).
+    assert "| lesson page: p95 ≤ 50 ms at 50 users (closed loop) | 45.0 ms | for information |" in text
     assert f"| lesson page | {PACED_LEVEL} | 50.0 |" in text
     assert "0.1 0.1 0.1" in text and "0.2 0.2 0.2" in text  # the load average, start and end
     assert "skipped: not in this tree" in text and "- a note" in text
@@ -187,8 +190,9 @@ def test_report_fails_each_missed_budget(tmp_path: Path) -> None:
 
     assert checks["lesson page: p95 ≤ 50 ms at 50 users (closed loop)"]["passed"] is False
     assert checks[f"lesson page: p95 ≤ 50 ms at {PACED_LEVEL}"]["passed"] is True
-    assert checks["lesson page: ≥ 45% of the /healthz rate at 50 users"]["passed"] is False
-    assert checks["path stage page: ≥ 45% of the /healthz rate at 50 users"]["passed"] is True
+    assert checks["lesson page: p95 ≤ 50 ms at 50 users (closed loop)"]["info"] is True
+    assert checks["lesson page: ≥ 45% of the bare view's rate at 50 users"]["passed"] is False
+    assert checks["path stage page: ≥ 45% of the bare view's rate at 50 users"]["passed"] is True
     assert checks["0 errors under load (every endpoint, every level)"]["passed"] is False
     assert checks["migrant pages ≤ 50 KB cold (HTML gzipped as nginx does)"]["passed"] is False
     assert checks["migrant pages ≤ 10 KB warm (HTML gzipped as nginx does)"]["passed"] is True
@@ -237,3 +241,11 @@ def test_work_times_a_real_plan_pdf_and_says_which_pdfs_it_skipped(db: None) -> 
     optional = work.optional_pdfs()
     assert set(optional) == {"certificate PDF", "dossier PDF"}
     assert all("skipped" in result or result["pages"] >= 1 for result in optional.values())
+
+
+def test_ratio_falls_back_to_healthz_in_results_written_before_the_bare_view() -> None:
+    results = made_up_results(lesson_p95=45.0, lesson_rps=500.0, cold_kb=49.0, grown=False)
+    del results["load"][CEILING_ENDPOINT]
+    checks = {check["budget"]: check for check in report.budget_checks(results)}
+
+    assert checks["lesson page: ≥ 45% of the /healthz rate at 50 users"]["measured"].startswith("25%")

@@ -66,3 +66,35 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client: Client, tm
     assert response.json() == {"status": "error", "database": "unreachable"}
     assert with_session.status_code == 503
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_bench_reference_page_is_routed_only_for_the_benchmark(client: Client, settings: object) -> None:
+    """ARCHITECTURE.md's "bare view that renders a tiny template with one query": `make bench`
+    measures the path and lesson pages as a share of its rate, so it must stay that small."""
+    import importlib
+
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import clear_url_caches
+
+    from micro.accounts.tests.factories import OrganisationFactory
+
+    assert client.get("/en/bench/ceiling/").status_code == 404  # not in production or tests
+    OrganisationFactory.create(is_partner=True)
+    settings.BENCH_CEILING_VIEW = True  # type: ignore[attr-defined]
+    import config.urls
+
+    try:
+        importlib.reload(config.urls)
+        clear_url_caches()
+        client.get("/en/bench/ceiling/")  # the connection is open, the template compiled
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/en/bench/ceiling/")
+        assert response.status_code == 200
+        assert response.content.decode().endswith("<p>1</p></html>\n")
+        assert len(queries.captured_queries) == 1
+        assert client.post("/en/bench/ceiling/").status_code in (403, 405)  # CSRF first, then the method
+    finally:
+        settings.BENCH_CEILING_VIEW = False  # type: ignore[attr-defined]
+        importlib.reload(config.urls)
+        clear_url_caches()
