@@ -19,6 +19,10 @@ def organisation_list_public() -> QuerySet[Organisation]:
     return Organisation.objects.filter(is_partner=True).order_by("country", "name")
 
 
+def organisation_count_public() -> int:
+    return organisation_list_public().count()
+
+
 def organisation_list_managed_by(user: Any) -> QuerySet[Organisation]:
     if permissions.is_coordinator(user):
         return Organisation.objects.order_by("country", "name")
