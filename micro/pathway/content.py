@@ -16,6 +16,7 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from micro.core import content_cache
 from micro.pathway.models import ContentData, GlossaryTerm, Rule, Stage, Step, StepKind
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.DOTALL)
@@ -215,6 +216,7 @@ def content_import(*, root: Path | None = None) -> ImportReport:
     _import_glossary(root, report)
     _import_data(root, report)
     _import_path(root, report)
+    content_cache.bump()  # also when nothing was saved row by row (only removals)
     return report
 
 

@@ -8,6 +8,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from micro.core import content_cache
 from micro.learning.content.activities import activity_import, bank_import
 from micro.learning.content.framework import framework_import
 from micro.learning.content.lessons import lesson_import
@@ -138,4 +139,5 @@ def course_import(*, root: Path | None = None, only: str | None = None) -> Impor
                 _import_course(course_dir, report)
         except (PackError, yaml.YAMLError, KeyError, TypeError, ValueError, ValidationError) as error:
             report.errors.append(f"{course_dir.name}: {error}")
+    content_cache.bump()  # retirements are written with update(), which sends no signal
     return report

@@ -127,3 +127,29 @@ def test_per_person_records_do_not_touch_the_revision(operator: User, world: Wor
     before = revision_in_database()
     lesson_mark_read(lesson=world.lesson, learner=operator)
     assert revision_in_database() == before
+
+
+@pytest.mark.django_db
+def test_a_lesson_removed_from_the_pack_disappears_after_the_next_import(
+    operator_client: Client, tmp_path: object, settings: object
+) -> None:
+    """The importer retires lessons with QuerySet.update() (no signal): it must bump the revision itself."""
+    import shutil
+    from pathlib import Path
+
+    from micro.learning.content import course_import
+    from micro.learning.tests.conftest import SAMPLE_ROOT
+
+    root = Path(str(tmp_path)) / "courses"
+    shutil.copytree(SAMPLE_ROOT / "_framework", root / "_framework")
+    shutil.copytree(SAMPLE_ROOT / "micro-sample", root / "micro-sample")
+    assert not course_import(root=root, only="micro-sample").errors
+    url = reverse("learning:lesson", args=["micro-sample", "intercultural", "explaining-a-refusal"])
+    assert operator_client.get(url).status_code == 200  # now in this worker's memory
+
+    for path in (root / "micro-sample" / "02-intercultural").glob("03-explaining-a-refusal.*.md"):
+        path.unlink()
+    report = course_import(root=root, only="micro-sample")
+
+    assert report.retired >= 1 and not report.errors
+    assert operator_client.get(url).status_code == 404
