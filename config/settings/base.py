@@ -197,8 +197,8 @@ DEMO_PASSWORD = "micro-demo"  # noqa: S105 - published on purpose; only the demo
 # Proxies whose X-Forwarded-For / X-Real-IP we believe (nginx on the same host by default).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 ADMIN_ENABLED = env_bool("ADMIN_ENABLED", True)
-# How often each worker checks whether content changed (micro.core.content_cache).
-CONTENT_REVISION_TTL_SECONDS = 1.0
+# How often each worker re-reads the "this changed" numbers (micro.core.revisions: content, two-factor).
+REVISION_TTL_SECONDS = 1.0
 # The reference page of `make bench` (micro.core.views.bench_ceiling); off everywhere else.
 BENCH_CEILING_VIEW = env_bool("BENCH_CEILING_VIEW", False)
 # Certificates: the Ed25519 key (PEM, PKCS#8) that signs Open Badges 3.0 credentials. Development and

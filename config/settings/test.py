@@ -15,6 +15,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Certificates: a key of its own for test runs, generated on first use.
 CERTIFICATE_SIGNING_KEY_PATH = str(BASE_DIR / "var" / "test-certificate-signing-key.pem")
 
-# Every test runs in one process, where a content change clears the content cache at once; a
+# Every test runs in one process, where a change clears what the worker kept at once; a
 # periodic re-read would only add a query at random moments to the query-count tests.
-CONTENT_REVISION_TTL_SECONDS = 3600.0
+REVISION_TTL_SECONDS = 3600.0

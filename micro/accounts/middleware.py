@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.urls import resolve
 from django.urls.exceptions import Resolver404
 
 from micro.accounts import selectors
+from micro.core import revisions
 
 # Views that stay open to someone who still has to set up an authenticator (namespaced names, so
 # another app's "logout" or "two_factor" does not slip through).
@@ -22,8 +24,19 @@ ALLOWED_VIEW_NAMES = frozenset({"accounts:two_factor", "accounts:logout", "set_l
 # page views skip two queries. It lives in Django's cache, not in the session itself, so keeping it
 # never costs a session write. Only the all-clear is kept (someone who must set up is checked on
 # every request, so confirming a device lifts the redirect at once), it is bound to the session and
-# the user, and any unsafe request (a policy, membership or device change of one's own) drops it.
-# Changes made by someone else (a coordinator switching the policy on) apply within CLEAR_SECONDS.
+# the user, and any unsafe request of one's own drops it.
+# Changes made by someone else apply at the next request too: the all-clear holds the user's
+# two-factor version token (selectors.two_factor_version_cache_key), and every service that can
+# oblige someone to set up (organisation_set_two_factor, membership_update, invitation_accept,
+# user_set_active, totp_device_remove, and the admin's saves and deletes of organisations, users
+# with their memberships, and devices) writes a new token for each affected user when it commits.
+# The all-clear counts only while it matches the token there now; no token means no all-clear. One
+# get_many reads both, so the happy path costs one cache round trip and no query.
+# The token is instant across processes only with a shared cache (REDIS_URL); so the services also
+# write a new "two-factor" revision in the database (micro.core.revisions), which every worker
+# re-reads at most once a second and which is part of the all-clear: with the per-process memory
+# cache, other workers notice within about a second. Writes that bypass the services (a
+# QuerySet.update(), the shell, a loader) wait for CLEAR_SECONDS, which therefore stays short.
 CLEAR_SECONDS = 300
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -52,15 +65,28 @@ class TwoFactorRequiredMiddleware:
         session_key = request.session.session_key
         if not session_key:
             return selectors.user_must_set_up_two_factor(user)
-        key = all_clear_cache_key(session_key, user.pk)
+        clear_key = all_clear_cache_key(session_key, user.pk)
         if request.method not in SAFE_METHODS:
-            cache.delete(key)
+            cache.delete(clear_key)
             return selectors.user_must_set_up_two_factor(user)
-        if cache.get(key):
+        version_key = selectors.two_factor_version_cache_key(user.pk)
+        # The token is read BEFORE the database: a change committed after this read writes a new
+        # token, so an all-clear built on rows older than that change never matches.
+        cached = cache.get_many([clear_key, version_key])
+        version = cached.get(version_key)
+        # Without a shared cache other workers never see the token change: the "two-factor"
+        # revision in the database (re-read at most once a second) voids every all-clear instead.
+        revision = revisions.current(revisions.TWO_FACTOR)
+        if version is not None and cached.get(clear_key) == f"{version}:{revision}":
             return False
         if selectors.user_must_set_up_two_factor(user):
             return True
-        cache.set(key, True, CLEAR_SECONDS)
+        if version is None:
+            version = secrets.token_hex(8)
+            # add(), not set(): a token written by a change in the meantime must not be overwritten.
+            if not cache.add(version_key, version, selectors.TWO_FACTOR_VERSION_SECONDS):
+                return False
+        cache.set(clear_key, f"{version}:{revision}", CLEAR_SECONDS)
         return False
 
     @staticmethod

@@ -86,6 +86,17 @@ def user_confirmed_totp_device(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+# Every change that can oblige someone to set up two-factor sign-in (policy, membership, device,
+# account) writes a new random token under this key once it commits (services.two_factor_version_
+# bump*); the middleware trusts a cached all-clear only while it carries the token that is there now.
+# A missing key (never written, expired or evicted) means "trust no all-clear", so losing it is safe.
+TWO_FACTOR_VERSION_SECONDS = 24 * 3600
+
+
+def two_factor_version_cache_key(user_pk: object) -> str:
+    return f"accounts:two-factor-version:{user_pk}"
+
+
 def user_must_set_up_two_factor(user: Any) -> bool:
     """Staff whose organisation requires two-factor sign-in but who have no confirmed device yet."""
     if not getattr(user, "is_authenticated", False):

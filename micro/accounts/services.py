@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
+from itertools import batched
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -19,8 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from micro.accounts import permissions
+from micro.accounts import permissions, selectors
 from micro.accounts.models import Invitation, LoginFailure, Membership, Organisation, User
+from micro.core import revisions
 from micro.core.services import audit_record
 
 
@@ -153,6 +157,7 @@ def invitation_accept(
         )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at", "updated_at"])
+    two_factor_version_bump(user_ids=[user.pk])
     audit_record(
         action="invitation.accept",
         actor=user,
@@ -194,6 +199,7 @@ def membership_update(
     membership.is_active = is_active
     membership.full_clean()
     membership.save(update_fields=["role", "is_active", "updated_at"])
+    two_factor_version_bump(user_ids=[membership.user_id])
     audit_record(
         action="membership.update",
         actor=actor,
@@ -205,6 +211,7 @@ def membership_update(
     return membership
 
 
+@transaction.atomic
 def organisation_set_two_factor(
     *, organisation: Organisation, required: bool, actor: User, request: HttpRequest | None = None
 ) -> Organisation:
@@ -212,6 +219,7 @@ def organisation_set_two_factor(
         raise PermissionDenied
     organisation.require_two_factor = required
     organisation.save(update_fields=["require_two_factor", "updated_at"])
+    two_factor_version_bump_for_organisation(organisation_id=organisation.pk)
     audit_record(
         action="organisation.two_factor",
         actor=actor,
@@ -241,8 +249,10 @@ def totp_device_confirm(*, user: User, token: str, request: HttpRequest | None =
     return True
 
 
+@transaction.atomic
 def totp_device_remove(*, user: User, request: HttpRequest | None = None) -> None:
     TOTPDevice.objects.filter(user=user).delete()
+    two_factor_version_bump(user_ids=[user.pk])
     audit_record(action="two_factor.disable", actor=user, obj=user, request=request)
 
 
@@ -251,8 +261,46 @@ def totp_verify(*, user: User, token: str) -> bool:
     return bool(device and token.isdigit() and len(token) <= 8 and device.verify_token(token))
 
 
+@transaction.atomic
 def user_set_active(*, user: User, is_active: bool, actor: Any, request: HttpRequest | None = None) -> User:
     user.is_active = is_active
     user.save(update_fields=["is_active"])
+    two_factor_version_bump(user_ids=[user.pk])
     audit_record(action="user.activate" if is_active else "user.deactivate", actor=actor, obj=user, request=request)
     return user
+
+
+def two_factor_version_bump(*, user_ids: Iterable[object]) -> None:
+    """Void every cached two-factor all-clear of these users, in all their sessions, at once.
+
+    Call it from any write that can make someone need two-factor sign-in (policy, membership,
+    device, account). The new token is written when the transaction commits: written earlier, a
+    request could check the old rows, read the new token and cache an all-clear that is already
+    wrong. With a per-process cache (no REDIS_URL) only the worker that made the change hears it
+    through the token; the others drop every all-clear when they next read the "two-factor"
+    revision from the database (micro.core.revisions, at most a second later).
+    """
+    ids = frozenset(user_ids)
+    if ids:
+        revisions.bump(revisions.TWO_FACTOR)  # written with the change, visible when it commits
+        transaction.on_commit(lambda: _two_factor_versions_renew(ids))
+
+
+def two_factor_version_bump_for_organisation(*, organisation_id: int) -> None:
+    """The same for every active member; they are listed after the commit, so a membership
+    switched on by a transaction that commits in between is not missed."""
+
+    def renew() -> None:
+        members = Membership.objects.filter(organisation_id=organisation_id, is_active=True)
+        _two_factor_versions_renew(members.values_list("user_id", flat=True).distinct())
+
+    revisions.bump(revisions.TWO_FACTOR)
+    transaction.on_commit(renew)
+
+
+def _two_factor_versions_renew(user_ids: Iterable[object]) -> None:
+    for chunk in batched(user_ids, 500):
+        cache.set_many(
+            {selectors.two_factor_version_cache_key(pk): secrets.token_hex(8) for pk in chunk},
+            selectors.TWO_FACTOR_VERSION_SECONDS,
+        )

@@ -2,7 +2,7 @@
 
 Every path and lesson page reads the same content, which changes only on an import or an
 author's edit. Each worker keeps what it built, tagged with the content revision
-(``ContentRevision``); it reads that number at most once every ``REVISION_TTL_SECONDS``, so a
+(``micro.core.revisions``, name "content"); it reads that number at most once a second, so a
 change made in one worker or by ``manage.py content_import`` reaches all of them within about a
 second (and what a rolled-back change left in this worker's memory is gone after the same
 interval). Any save or delete of a ``TranslatableContent`` model (and any change of their
@@ -14,82 +14,47 @@ Values are shared by every request of the worker: callers must treat them as rea
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
-
+from micro.core import revisions
 from micro.core.content_i18n import TranslatableContent
-from micro.core.models import ContentRevision
 
-REVISION_TTL_SECONDS = 1.0  # settings.CONTENT_REVISION_TTL_SECONDS overrides it
 MAX_ENTRIES = 2048
 
-
-class _Memory:
-    revision: int = -1
-    read_at: float = float("-inf")
-    entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
-
-
-_memory = _Memory()
+# Built values with the content revision they were built at, least recently used first.
+_entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
 
 
 def clear() -> None:
     """Forget everything this worker built (tests call it before each test)."""
-    _memory.entries.clear()
-    _memory.revision = -1
-    _memory.read_at = float("-inf")
-
-
-def revision() -> int:
-    now = time.monotonic()
-    if now - _memory.read_at >= getattr(settings, "CONTENT_REVISION_TTL_SECONDS", REVISION_TTL_SECONDS):
-        number = ContentRevision.objects.filter(pk=1).values_list("number", flat=True).first()
-        _memory.revision = int(number or 0)
-        _memory.read_at = now
-    return _memory.revision
+    _entries.clear()
+    revisions.forget(revisions.CONTENT)
 
 
 def cached[T](key: Hashable, build: Callable[[], T]) -> T:
     """``build()``'s value for ``key`` at the current content revision, built once per worker."""
-    current = revision()
-    entry = _memory.entries.get(key)
+    current = revisions.current(revisions.CONTENT)
+    entry = _entries.get(key)
     if entry is not None and entry[0] == current:
-        _memory.entries.move_to_end(key)
+        _entries.move_to_end(key)
         return entry[1]  # type: ignore[no-any-return]
     value = build()
-    _memory.entries[key] = (current, value)
-    if len(_memory.entries) > MAX_ENTRIES:
-        _memory.entries.popitem(last=False)
+    _entries[key] = (current, value)
+    if len(_entries) > MAX_ENTRIES:
+        _entries.popitem(last=False)
     return value
-
-
-def _transaction_marker() -> None:
-    """Registered with on_commit once per transaction that already bumped the revision."""
 
 
 def bump() -> None:
     """Content changed: this worker forgets at once, the others at their next revision check.
 
-    Inside a transaction the row is updated once (the first change), so the new number becomes
-    visible to other workers together with the content itself when the transaction commits. The
-    number is random rather than counted: if the transaction rolls back, what this worker built
-    from it carries a number the row will never hold again, and is dropped at the next check.
+    If the transaction rolls back, what this worker built inside it carries a number the row
+    never holds again (micro.core.revisions), and is dropped at the next check.
     """
-    clear()
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        if any(callback is _transaction_marker for _, callback, _ in connection.run_on_commit):
-            return
-        transaction.on_commit(_transaction_marker)
-    number = secrets.randbits(62)  # never a number seen before, even after a rollback
-    if not ContentRevision.objects.filter(pk=1).update(number=number):
-        ContentRevision.objects.update_or_create(pk=1, defaults={"number": number})
+    _entries.clear()
+    revisions.bump(revisions.CONTENT)
 
 
 def content_changed(sender: Any, instance: Any = None, **kwargs: Any) -> None:

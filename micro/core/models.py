@@ -52,19 +52,20 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
 
 
-class ContentRevision(models.Model):
-    """One row: a number that changes (at random) whenever content (any TranslatableContent) changes.
+class Revision(models.Model):
+    """A named number that changes (at random) whenever what it names changes.
 
-    Every worker keeps the content it has built in memory (micro.core.content_cache) and checks
-    this number at most once a second, so that an import or an author's edit reaches every
-    worker without a shared cache.
+    "content": any TranslatableContent; "two-factor": anything that can oblige someone to set up
+    two-factor sign-in. Workers re-read it at most once a second (micro.core.revisions) to drop
+    what they kept in memory.
     """
 
+    name = models.CharField(_("name"), max_length=40, unique=True)
     number = models.BigIntegerField(_("number"), default=0)
 
     class Meta:
-        verbose_name = _("content revision")
-        verbose_name_plural = _("content revisions")
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
 
     def __str__(self) -> str:
-        return str(self.number)
+        return f"{self.name}: {self.number}"

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from micro.accounts.models import User
-from micro.core import content_cache
-from micro.core.models import ContentRevision
+from micro.core import content_cache, revisions
+from micro.core.models import Revision
 from micro.learning.models import Activity, Competence, LessonResource
 from micro.learning.tests.factories import World
 
@@ -22,7 +22,7 @@ def lesson_url(world: World) -> str:
 
 def revision_in_database() -> int:
     """The row may be gone after a transactional test (its tables are emptied): bump() recreates it."""
-    return ContentRevision.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    return Revision.objects.filter(name=revisions.CONTENT).values_list("number", flat=True).first() or 0
 
 
 @pytest.mark.django_db
@@ -91,9 +91,9 @@ def test_another_worker_sees_a_change_at_its_next_revision_check(world: World) -
     assert content_cache.cached(("test", "count"), build) == "2"
     assert content_cache.cached(("test", "count"), build) == "2" and len(built) == 1
 
-    ContentRevision.objects.filter(pk=1).update(number=revision_in_database() + 7)  # another worker's bump
+    Revision.objects.filter(name=revisions.CONTENT).update(number=revision_in_database() + 7)  # another worker
     assert content_cache.cached(("test", "count"), build) == "2" and len(built) == 1  # not yet checked again
-    content_cache._memory.read_at = float("-inf")  # the check interval has passed
+    revisions.forget(revisions.CONTENT)  # the check interval has passed
     assert content_cache.cached(("test", "count"), build) == "2" and len(built) == 2
 
 
@@ -106,7 +106,7 @@ def test_a_transaction_bumps_the_revision_once_and_a_rollback_leaves_no_stale_en
     with CaptureQueriesContext(connection) as queries, transaction.atomic():
         for code in ("X-1", "X-2", "X-3"):
             Competence.objects.create(area=world.competences["EF-1"].area, code=code)
-    bumps = [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "core_contentrevision"')]
+    bumps = [q for q in queries.captured_queries if q["sql"].startswith('UPDATE "core_revision"')]
     assert len(bumps) == 1 and revision_in_database() != after_save  # once per transaction
     committed = revision_in_database()
 
@@ -116,7 +116,7 @@ def test_a_transaction_bumps_the_revision_once_and_a_rollback_leaves_no_stale_en
         content_cache.cached(("test", "title"), lambda: "Never saved")
         raise RuntimeError
     assert revision_in_database() == committed
-    content_cache._memory.read_at = float("-inf")  # the next check: the rolled-back number is gone
+    revisions.forget(revisions.CONTENT)  # the next check: the rolled-back number is gone
     assert content_cache.cached(("test", "title"), lambda: "fresh") == "fresh"
 
 

@@ -1,21 +1,17 @@
 from django.db import migrations, models
 
 
-def create_row(apps, schema_editor):  # type: ignore[no-untyped-def]
-    apps.get_model("core", "ContentRevision").objects.get_or_create(pk=1)
-
-
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_audit_log")]
 
     operations = [
         migrations.CreateModel(
-            name="ContentRevision",
+            name="Revision",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=40, unique=True, verbose_name="name")),
                 ("number", models.BigIntegerField(default=0, verbose_name="number")),
             ],
-            options={"verbose_name": "content revision", "verbose_name_plural": "content revisions"},
+            options={"verbose_name": "revision", "verbose_name_plural": "revisions"},
         ),
-        migrations.RunPython(create_row, migrations.RunPython.noop),
     ]
