@@ -160,11 +160,20 @@ def _hours_text(minutes: int) -> str:
 
 
 def achievement_definition(
-    *, course: Course, cohort: Cohort | None, language: str, minutes: int | None = None
+    *,
+    course: Course,
+    cohort: Cohort | None,
+    language: str,
+    minutes: int | None = None,
+    name_the_cohort: bool = True,
 ) -> dict[str, Any]:
     """The Open Badges ``Achievement`` the course (or the course in ``cohort``) certifies, in
     ``language``: name, description (with the study time when ``minutes`` is given), criteria and
-    the competences it aligns to. Shared by the credential and the public achievement page."""
+    the competences it aligns to. Shared by the credential and the public achievement page.
+
+    The public page passes ``name_the_cohort=False``: its address carries the cohort's number,
+    which anyone can count through, while the credential (with the name) is seen only by those
+    its holder gives the link to."""
     texts = course.localized(language)
     with translation.override(language):
         competences = course_competences(course)
@@ -172,10 +181,12 @@ def achievement_definition(
             "Read every lesson of the course and passed each of its activities (quizzes, scenario role-plays, "
             "reviewed assignments) at its pass mark."
         )
-        if cohort is not None:
+        if cohort is not None and name_the_cohort:
             criteria += " " + _("Followed the cohort “%(cohort)s” and completed its post-test.") % {
                 "cohort": cohort.name
             }
+        elif cohort is not None:
+            criteria += " " + _("Followed a training cohort of the course and completed its post-test.")
         description = str(texts.get("summary", "") or "")
         if minutes is not None:
             hours = _("Estimated study time: %(hours)s hours.") % {"hours": _hours_text(minutes)}

@@ -1282,19 +1282,30 @@ def test_course_and_cohort_certificates_have_their_own_achievement_and_both_page
         == (cohort_achievement["id"])
     )
 
-    for achievement in (course_achievement, cohort_achievement):
+    public_cohort_criteria = certificate_services.achievement_definition(
+        course=world.course, cohort=cohort, language="en", name_the_cohort=False
+    )["criteria"]
+    for achievement, criteria in (
+        (course_achievement, course_achievement["criteria"]),
+        (cohort_achievement, public_cohort_criteria),
+    ):
         path = achievement["id"].removeprefix(SITE)
         page = Client().get(path)
         assert page.status_code == 200
-        assert html.escape(achievement["criteria"]["narrative"], quote=False) in page.text.replace("&#x27;", "'")
+        assert html.escape(criteria["narrative"], quote=False) in page.text.replace("&#x27;", "'")
         assert "#EF-1" in page.text and "#IC-1" in page.text
         assert operator.full_name not in page.text and other_operator.full_name not in page.text
         document = Client().get(path, headers={"Accept": "application/ld+json, application/json"}).json()
         assert document["id"] == achievement["id"] and document["type"] == ["Achievement"]
         assert document["@context"] == certificate_services.CONTEXTS
-        assert document["criteria"] == achievement["criteria"]
+        assert document["criteria"] == criteria
         assert document["alignment"] == achievement["alignment"]
-    assert "Pilot" in Client().get(cohort_achievement["id"].removeprefix(SITE)).text
+    # The credential names the cohort (its holder shares it); the public page, whose address holds a
+    # counter anyone can walk through, does not.
+    assert cohort.name in cohort_achievement["criteria"]["narrative"]
+    cohort_page = Client().get(cohort_achievement["id"].removeprefix(SITE))
+    json_page = Client().get(cohort_achievement["id"].removeprefix(SITE), headers={"Accept": "application/json"})
+    assert cohort.name not in cohort_page.text and cohort.name not in json_page.text
 
 
 def test_achievement_pages_answer_only_for_definitions_a_credential_points_to(

@@ -95,14 +95,14 @@ def achievement(request: HttpRequest, course_slug: str, cohort_id: int | None = 
     Open Badges ``Achievement``) for a client that asks for JSON and not for HTML."""
     certificate = certificate_selectors.achievement_get_public(course_slug, cohort_id)
     definition = certificate_services.achievement_definition(
-        course=certificate.course, cohort=certificate.cohort, language=_language()
+        course=certificate.course, cohort=certificate.cohort, language=_language(), name_the_cohort=False
     )
     if not request.accepts("text/html") and request.accepts("application/json"):
         response: HttpResponse = _public_json({"@context": certificate_services.CONTEXTS, **definition})
     else:
         context = {
             "achievement": definition,
-            "cohort": certificate.cohort,
+            "in_cohort": certificate.cohort is not None,
             "issuer_name": settings.CERTIFICATE_ISSUER_NAME,
         }
         response = render(request, "learning/certificate_achievement.html", context)
