@@ -1,11 +1,15 @@
-"""The large data set of the benchmark: journeys with plans, learners with attempts, practices, registrations.
+"""The large data set of the benchmark: journeys with plans, learners with attempts, practices,
+registrations, and a few certificates.
 
 Everything is written with ``bulk_create`` in batches (no services, no audit rows, no e-mails), so
 10,000 journeys and 20,000 registrations take seconds, not minutes. Rows are additive and carry
-unique, generated keys: running it twice doubles the data instead of failing.
+unique, generated keys: running it twice doubles the data instead of failing. The exception is the
+handful of certificates: they are issued by the certificate service itself (signed credential,
+audit row, xAPI statement), after the completion records it reads are written in bulk, so that
+``bench.work`` times the PDF of a real certificate. Each run certifies learners who have none yet.
 
     DJANGO_SETTINGS_MODULE=... DATABASE_URL=... .venv/bin/python -m bench.generate \
-        --journeys 10000 --learners 2000 --practices 5000 --registrations 20000 \
+        --journeys 10000 --learners 2000 --practices 5000 --registrations 20000 --certificates 5 \
         --sessions 200 --sessions-file /tmp/sessions.json
 
 The sessions are real server-side sessions of bench learners (operators), so that the load test
@@ -33,6 +37,11 @@ BENCH_ORGANISATION_SLUG = "bench-partner"
 BENCH_EVENT_SLUG = "bench-open"  # the conference the load test registers for (no real limit)
 ARCHIVE_EVENT_COUNT = 4
 LEARNER_EMAIL = "bench-learner-{n}@bench.micro.example"
+# Certificates alternate these languages, so the PDF is timed left to right and right to left.
+CERTIFICATE_LANGUAGES = ("en", "ar")
+# Where certificates are signed when the configured key is missing and may not be generated (the
+# bench runs with production settings on a machine that has no production key). Ignored by git.
+BENCH_SIGNING_KEY_PATH = ROOT / "bench" / "tmp" / "certificate-signing-key.pem"
 
 
 @dataclass
@@ -43,6 +52,7 @@ class Scale:
     learners: int = 2_000
     practices: int = 5_000
     registrations: int = 20_000
+    certificates: int = 5
 
     def validate(self) -> None:
         for name, value in asdict(self).items():
@@ -178,6 +188,93 @@ def add_learners(count: int) -> int:
     return written
 
 
+def certified_course() -> Any:
+    """The course the bench certifies: the first published course that has a live lesson."""
+    from micro.learning.models import Course
+
+    live = Course.objects.filter(
+        is_published=True, modules__is_retired=False, modules__lessons__is_retired=False
+    ).distinct()
+    return live.order_by("order", "slug").first()
+
+
+def signing_settings() -> dict[str, Any]:
+    """Settings to sign certificates with: none when the configured key is usable; else a key of the
+    bench's own (generated once in ``BENCH_SIGNING_KEY_PATH``). The timed PDF reads the stored
+    credential and checks no signature, so the measurement is the same with either key."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from micro.learning import certificates_signing
+
+    try:
+        certificates_signing.signing_key()
+    except ImproperlyConfigured:
+        return {"CERTIFICATE_SIGNING_KEY_PATH": str(BENCH_SIGNING_KEY_PATH), "CERTIFICATE_SIGNING_KEY_GENERATE": True}
+    return {}
+
+
+def add_certificates(count: int) -> int:
+    """Certificates of the course for ``count`` bench learners who have none (fewer if fewer are left).
+
+    Their completion records are written in bulk (every live lesson read and completed, every live
+    activity passed), then each certificate is issued by ``certificate_issue`` as the learner's own
+    claim would, in English and Arabic in turn. The service checks the completion rules itself."""
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from micro.accounts.models import User
+    from micro.learning.models import Activity, ActivityProgress, Enrolment, Lesson, LessonProgress
+    from micro.learning.models.certificates import Certificate
+    from micro.learning.services.certificates import certificate_issue
+
+    course = certified_course()
+    if course is None or count <= 0:
+        return 0
+    learners = list(
+        User.objects.filter(email__startswith="bench-learner-")
+        .exclude(pk__in=Certificate.objects.filter(course=course).values("learner_id"))
+        .exclude(pk__in=Enrolment.objects.filter(cohort__course=course).values("learner_id"))  # cohort rules differ
+        .order_by("pk")[:count]
+    )
+    if not learners:
+        return 0
+    lessons = list(
+        Lesson.objects.filter(module__course=course, is_retired=False, module__is_retired=False).values_list(
+            "pk", flat=True
+        )
+    )
+    activities = list(Activity.objects.filter(lesson_id__in=lessons, is_retired=False).values_list("pk", flat=True))
+    now = timezone.now()
+    LessonProgress.objects.bulk_create(
+        [
+            LessonProgress(learner=user, lesson_id=lesson, read_at=now, completed_at=now)
+            for user in learners
+            for lesson in lessons
+        ],
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["learner", "lesson"],
+        update_fields=["read_at", "completed_at"],
+    )
+    ActivityProgress.objects.bulk_create(
+        [
+            ActivityProgress(activity_id=activity, learner=user, tries=1, best_percent=Decimal(100), completed_at=now)
+            for user in learners
+            for activity in activities
+        ],
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["activity", "learner"],
+        update_fields=["best_percent", "completed_at"],
+    )
+    already = Certificate.objects.filter(course=course).count()
+    with override_settings(**signing_settings()):
+        for index, learner in enumerate(learners):
+            language = CERTIFICATE_LANGUAGES[(already + index) % len(CERTIFICATE_LANGUAGES)]
+            certificate_issue(learner=learner, course=course, issued_by=learner, language=language)
+    return len(learners)
+
+
 def add_practices(count: int) -> int:
     """Published practices with varied words and facets, search texts and vectors as the services write them."""
     from micro.accounts.models import Organisation
@@ -267,6 +364,7 @@ def generate(scale: Scale) -> Generated:
     with transaction.atomic():
         _timed(result, "journeys", lambda: add_journeys(scale.journeys))
         _timed(result, "learners", lambda: add_learners(scale.learners))
+        _timed(result, "certificates", lambda: add_certificates(scale.certificates))
         _timed(result, "practices", lambda: add_practices(scale.practices))
         _timed(result, "registrations", lambda: add_registrations(scale.registrations))
     _timed(result, "analyze", analyze)

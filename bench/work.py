@@ -1,5 +1,6 @@
-"""Heavy single jobs: PDF generation (business plan, conference badges, certificate and dossier when the
-platform has them) and the content import, timed in-process against the bench database.
+"""Heavy single jobs: PDF generation (business plan, conference badges, certificates in English and
+Arabic, and the dossier when the platform has them) and the content import, timed in-process
+against the bench database.
 
     .venv/bin/python -m bench.work --out /tmp/work.json
 """
@@ -23,11 +24,25 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNS = 3
 
 # PDFs that other parts of the platform add over time: (label, module, function, model of the one
-# argument). Found at run time and called with the first stored row; a missing one is reported as
-# skipped, never faked.
-OPTIONAL_PDFS = (
-    ("certificate PDF", "micro.learning.certificate_pdf", "render_certificate_pdf", "learning.Certificate"),
-    ("dossier PDF", "micro.cases.pdf", "render_dossier_pdf", "cases.Dossier"),
+# argument, filter of the rows to print). Found at run time and called with the first stored row
+# that matches; a missing one is reported as skipped, never faked. A certificate is printed in its
+# own language, so the English one and the Arabic one (right to left, Arabic shaping) are both timed.
+OPTIONAL_PDFS: tuple[tuple[str, str, str, str, dict[str, Any]], ...] = (
+    (
+        "certificate PDF",
+        "micro.learning.certificate_pdf",
+        "render_certificate_pdf",
+        "learning.Certificate",
+        {"language": "en"},
+    ),
+    (
+        "certificate PDF (ar, right to left)",
+        "micro.learning.certificate_pdf",
+        "render_certificate_pdf",
+        "learning.Certificate",
+        {"language": "ar"},
+    ),
+    ("dossier PDF", "micro.cases.pdf", "render_dossier_pdf", "cases.Dossier", {}),
 )
 
 
@@ -73,23 +88,24 @@ def badges_pdf(count: int = 50) -> dict[str, Any]:
     return {"ms": ms, "bytes": len(document), "pages": pdf_pages(document), "badges": len(registrations)}
 
 
-def optional_pdfs() -> dict[str, Any]:
+def optional_pdfs(runs: int = RUNS) -> dict[str, Any]:
     """The certificate and dossier PDFs when this tree has them and the bench data holds one to print."""
     from django.apps import apps
 
     found: dict[str, Any] = {}
-    for label, module_name, function_name, model_name in OPTIONAL_PDFS:
+    for label, module_name, function_name, model_name, rows in OPTIONAL_PDFS:
         try:
             render = getattr(importlib.import_module(module_name), function_name)
             model = apps.get_model(model_name)
         except (ImportError, AttributeError, LookupError):
             found[label] = {"skipped": f"not in this tree ({module_name}.{function_name})"}
             continue
-        sample = model.objects.order_by("pk").first()
+        sample = model.objects.filter(**rows).order_by("pk").first()
         if sample is None:
-            found[label] = {"skipped": f"{function_name} exists, but the bench data holds no {model_name}"}
+            which = " ".join([model_name, *(f"{field}={value}" for field, value in rows.items())])
+            found[label] = {"skipped": f"{function_name} exists, but the bench data holds no {which}"}
             continue
-        ms, document = timed(functools.partial(render, sample))
+        ms, document = timed(functools.partial(render, sample), runs=runs)
         found[label] = {"ms": ms, "bytes": len(document), "pages": pdf_pages(document)}
     return found
 

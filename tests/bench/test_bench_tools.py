@@ -20,7 +20,7 @@ from bench.forms import quiz_answers
 from bench.generate import BENCH_EVENT_SLUG, Scale, generate, learner_sessions
 from bench.run import read_locust_stats
 
-TINY = Scale(journeys=7, learners=5, practices=9, registrations=11)
+TINY = Scale(journeys=7, learners=5, practices=9, registrations=11, certificates=3)
 
 
 @pytest.fixture
@@ -31,16 +31,25 @@ def quiz_world(db: None) -> Any:
 
 
 def test_generator_writes_every_kind_at_tiny_scale(quiz_world: Any) -> None:
+    from bench import work
     from micro.accounts.models import Membership
     from micro.events.models import Event, Registration
     from micro.learning.models import Attempt
+    from micro.learning.models.certificates import Certificate
     from micro.pathway.models import Journey
     from micro.plans.models import BusinessPlan
     from micro.practices.models import Practice
 
     result = generate(TINY)
 
-    assert result.counts == {"journeys": 7, "learners": 5, "practices": 9, "registrations": 11, "analyze": 0}
+    assert result.counts == {
+        "journeys": 7,
+        "learners": 5,
+        "certificates": 3,
+        "practices": 9,
+        "registrations": 11,
+        "analyze": 0,
+    }
     assert Journey.objects.count() == 7
     assert BusinessPlan.objects.filter(inputs__loan__principal="10000").count() == 7
     assert Membership.objects.filter(user__email__startswith="bench-learner-", role="operator").count() == 5
@@ -52,9 +61,22 @@ def test_generator_writes_every_kind_at_tiny_scale(quiz_world: Any) -> None:
     assert Registration.objects.count() == 11
     assert Event.objects.get(slug=BENCH_EVENT_SLUG).capacity >= 1_000_000
 
-    generate(Scale(journeys=2, learners=2, practices=1, registrations=1))  # additive: unique keys again
+    # Certificates issued by the service for learners who completed the course, in English and Arabic in turn.
+    certificates = Certificate.objects.filter(course=quiz_world.course).order_by("pk")
+    assert [c.language for c in certificates] == ["en", "ar", "en"]
+    assert all(c.learner.email.startswith("bench-learner-") and c.credential["proof"] for c in certificates)
+    # ... so that bench.work measures the certificate PDF, left to right and right to left, instead of skipping it.
+    timed = work.optional_pdfs(runs=1)
+    for label in ("certificate PDF", "certificate PDF (ar, right to left)"):
+        assert "skipped" not in timed[label], timed[label]
+        assert timed[label]["pages"] >= 1 and timed[label]["bytes"] > 1000 and timed[label]["ms"] > 0
+
+    added = generate(Scale(journeys=2, learners=2, practices=1, registrations=1, certificates=5))  # additive
     assert Journey.objects.count() == 9
     assert Registration.objects.count() == 12
+    # Five asked for, but only four learners are left without one: nobody gets a second certificate.
+    assert added.counts["certificates"] == 4
+    assert Certificate.objects.count() == 7 == Certificate.objects.values("learner").distinct().count()
 
 
 def test_scale_refuses_negative_or_huge_sizes() -> None:
@@ -62,6 +84,44 @@ def test_scale_refuses_negative_or_huge_sizes() -> None:
         Scale(journeys=-1).validate()
     with pytest.raises(ValueError, match="registrations"):
         Scale(registrations=10_000_000).validate()
+    with pytest.raises(ValueError, match="certificates"):
+        Scale(certificates=-5).validate()
+
+
+def test_certificates_are_signed_with_a_bench_key_when_production_has_none_and_follow_the_course(
+    quiz_world: Any, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With production's rules (no key generated) and no key on the machine, the bench signs with a
+    key of its own; the completion records it writes are the ones the certificate service checks."""
+    from bench import generate as generator
+    from bench import work
+    from micro.learning import certificates_signing
+    from micro.learning.models import Activity, ActivityKind
+    from micro.learning.models.certificates import Certificate
+    from micro.learning.tests.factories import LessonFactory, texts
+
+    settings.CERTIFICATE_SIGNING_KEY_PATH = str(tmp_path / "absent" / "production.pem")
+    settings.CERTIFICATE_SIGNING_KEY_GENERATE = False
+    monkeypatch.setattr(generator, "BENCH_SIGNING_KEY_PATH", tmp_path / "bench-key.pem")
+    before = work.optional_pdfs(runs=1)
+    assert "no learning.Certificate language=en" in before["certificate PDF"]["skipped"]
+
+    generate(Scale(journeys=0, learners=2, practices=0, registrations=0, certificates=2))
+
+    assert (tmp_path / "bench-key.pem").exists() and not (tmp_path / "absent").exists()
+    bench_key = certificates_signing._load_key(str(tmp_path / "bench-key.pem"), False).private.public_key()
+    for certificate in Certificate.objects.all():
+        method = certificate.credential["proof"]["verificationMethod"]
+        certificates_signing.verify(certificate.credential, {method: bench_key})  # raises if not signed with it
+
+    # The completion records follow the course as it is now: a lesson (with a quiz) added since is
+    # read and passed too, so the service agrees and counts its study time.
+    lesson = LessonFactory.create(module=quiz_world.module, slug="new-lesson", order=9, minutes=10)
+    Activity.objects.create(lesson=lesson, slug="new-quiz", kind=ActivityKind.QUIZ, translations=texts(title="New"))
+    generate(Scale(journeys=0, learners=1, practices=0, registrations=0, certificates=1))
+    newest = Certificate.objects.order_by("pk").last()
+    assert Certificate.objects.count() == 3 and newest is not None
+    assert newest.minutes == 40 and [c.minutes for c in Certificate.objects.order_by("pk")[:2]] == [30, 30]
 
 
 def test_sessions_sign_the_learners_in_and_the_quiz_filler_submits_a_real_attempt(quiz_world: Any) -> None:
@@ -239,7 +299,7 @@ def test_work_times_a_real_plan_pdf_and_says_which_pdfs_it_skipped(db: None) -> 
     plan = work.plan_pdf()
     assert plan["pages"] >= 1 and plan["bytes"] > 1000 and plan["ms"] > 0
     optional = work.optional_pdfs()
-    assert set(optional) == {"certificate PDF", "dossier PDF"}
+    assert set(optional) == {"certificate PDF", "certificate PDF (ar, right to left)", "dossier PDF"}
     assert all("skipped" in result or result["pages"] >= 1 for result in optional.values())
 
 

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from micro.learning.models.discussions import DiscussionPost, DiscussionThread
 from micro.pathway.models import JourneyShare
 from micro.practices.models import Practice, Status
 from tests.resilience.permission_matrix import ADMIN_OVERRIDES, ADMIN_RULE, KNOWN_ADMIN_ERRORS, MATRIX, POST_MATRIX
@@ -93,6 +94,9 @@ def _value(route: Route, param: str, kind: str, world: PermissionWorld, side: st
             "module_slug": learning.module.slug,
             "lesson_slug": learning.lesson.slug,
             "lesson_id": learning.lesson.pk,
+            "public_id": s.certificate_public_id,
+            "thread_id": s.thread_id,
+            "post_id": s.post_id,
         },
         "pathway": {
             "stage_slug": "01-idea",
@@ -188,10 +192,13 @@ def test_post_only_actions_on_another_organisations_objects_answer_as_written(wo
         lines = [f'    "{name}": "{cells}",' for name, cells in observed.items()]
         Path(capture + ".post").write_text("\n".join(lines) + "\n")
     assert sorted(POST_MATRIX) == post_only, "POST_MATRIX needs one row per POST-only URL of MATRIX"
-    # Refused means unchanged: the other journey's share is still live, the other practice still a draft.
+    # Refused means unchanged: the other journey's share is still live, the other practice still a draft,
+    # the other cohort's thread still open with its post visible.
     other_share = JourneyShare.objects.get(pk=world.other.share_id)
     assert other_share.revoked_at is None
     assert Practice.objects.get(pk=world.other.practice_id).status == Status.DRAFT
+    assert not DiscussionThread.objects.get(pk=world.other.thread_id).is_locked
+    assert not DiscussionPost.objects.get(pk=world.other.post_id).is_hidden
     assert not differences, "\n".join(differences)
 
 

@@ -2,22 +2,32 @@
 
 "Own" objects belong to organisation A (where the signed-in people work, or to the migrant's own
 journey); "other" objects belong to organisation B. The permission matrix asks every URL for both.
+
+On each side the operator is enrolled in the organisation's cohort (trained by its trainer), has
+opened a discussion thread on a lesson of it, and holds an issued certificate for the course in
+that cohort: progress written through the progress services, the certificate through
+``certificate_issue``, as the claim button does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
 from django.test import Client
 
 from micro.accounts.models import Membership, Organisation, Role, User
 from micro.accounts.tests.factories import OrganisationFactory, make_invitation, member
 from micro.events.tests.factories import EventFactory, register
 from micro.learning import services as learning_services
-from micro.learning.models import Cohort, CohortSession, SessionKind
+from micro.learning.models import Activity, Cohort, CohortSession, Lesson, SessionKind
+from micro.learning.services.certificates import certificate_issue
+from micro.learning.services.discussions import thread_start
 from micro.learning.tests.factories import World, build_world
 from micro.pathway.content import content_import
 from micro.pathway.models import Journey
@@ -46,6 +56,9 @@ class Side:
     cohort_id: int
     cohort_session_id: int
     attempt_id: int
+    certificate_public_id: uuid.UUID
+    thread_id: int
+    post_id: int
     journey: Journey
     share_id: int
 
@@ -90,6 +103,19 @@ def make_cohort(
     return cohort, session
 
 
+def complete_course(learning: World, learner: User) -> None:
+    """Read every live lesson of the course and pass every live activity, through the progress
+    services (what the certificate's completion rules read). One transaction, as their callers."""
+    lessons = Lesson.objects.filter(module__course=learning.course, is_retired=False, module__is_retired=False)
+    with transaction.atomic():
+        for lesson in lessons:
+            learning_services.lesson_mark_read(lesson=lesson, learner=learner)
+        for activity in Activity.objects.filter(lesson__in=lessons, is_retired=False):
+            learning_services.activity_result_record(
+                activity=activity, learner=learner, result_percent=Decimal(80), completed=True, tally=None
+            )
+
+
 def _side(organisation: Organisation, people: dict[str, User], learning: World, claimer: User) -> Side:
     invitation, token = make_invitation(organisation=organisation, email=f"new@{organisation.slug}.example.org")
     event = EventFactory.create(organisation=organisation, slug=f"conference-{organisation.slug}")
@@ -98,6 +124,17 @@ def _side(organisation: Organisation, people: dict[str, User], learning: World, 
     public = quick(organisation, title=f"Published practice of {organisation.slug}", status=Status.PUBLISHED)
     cohort, session = make_cohort(learning, people["trainer"], people["operator"], organisation)
     attempt = learning_services.attempt_start(activity=learning.quiz, learner=people["operator"])
+    complete_course(learning, people["operator"])
+    certificate, _created = certificate_issue(
+        learner=people["operator"], course=learning.course, cohort=cohort, issued_by=people["operator"], language="en"
+    )
+    thread, _created = thread_start(
+        cohort=cohort,
+        lesson=learning.lesson,
+        author=people["operator"],
+        title=f"Question of {organisation.slug}",
+        body="How do I explain the annual percentage rate to a client?",
+    )
     journey = make_journey()
     worked_plan(journey)
     share, _code = share_create(journey=journey, purpose="Preparing my loan request", days=30)
@@ -117,6 +154,9 @@ def _side(organisation: Organisation, people: dict[str, User], learning: World, 
         cohort_id=cohort.pk,
         cohort_session_id=session.pk,
         attempt_id=attempt.pk,
+        certificate_public_id=certificate.public_id,
+        thread_id=thread.pk,
+        post_id=thread.posts.get().pk,
         journey=journey,
         share_id=share.pk,
     )
