@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -26,6 +27,7 @@ from micro.events.models import (
     Speaker,
 )
 from micro.events.services import time_zones
+from micro.events.services.registrations import clean_idempotency_key, new_idempotency_key
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TEXT_STATUS = [
@@ -37,6 +39,20 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 def _ui_languages() -> list[tuple[str, str]]:
     return [(code, name) for code, name in settings.LANGUAGES]
+
+
+class IdempotencyKeyField(forms.Field):
+    """A hidden one-time key. A malformed one is dropped, never reported: the person cannot see or fix
+    a hidden field, and the registration still happens (only without the retry protection)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        return clean_idempotency_key(value)
 
 
 class RegistrationForm(forms.Form):
@@ -76,6 +92,7 @@ class RegistrationForm(forms.Form):
     followup_consent = forms.BooleanField(
         label=_("Send me news about the follow-up of the conference and the MICRO project."), required=False
     )
+    idempotency_key = IdempotencyKeyField()
 
     def __init__(
         self,
@@ -92,6 +109,9 @@ class RegistrationForm(forms.Form):
         if editing:
             del self.fields["email"]
             del self.fields["privacy"]
+            del self.fields["idempotency_key"]
+        else:
+            self.fields["idempotency_key"].initial = new_idempotency_key()
         offered = list(event.interpretation or [])
         if offered:
             self.fields["interpretation_language"].choices = [("", _("No interpretation needed"))] + [  # type: ignore[attr-defined]
@@ -128,6 +148,16 @@ class RegistrationForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         return forms.CharField(label=label, help_text=help_text, required=question.required, max_length=500)
+
+    def renew_idempotency_key(self) -> None:
+        """A refused submission made nothing, so the corrected form may carry a fresh key.
+
+        Needed when the key itself was refused (already used elsewhere): keeping it would refuse every retry.
+        """
+        if self.is_bound and "idempotency_key" in self.fields:
+            data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+            data["idempotency_key"] = new_idempotency_key()
+            self.data = data
 
     def answers(self) -> dict[str, str]:
         return {str(q.pk): self.cleaned_data.get(q.field_name) or "" for q in self.questions}

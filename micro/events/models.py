@@ -196,6 +196,8 @@ class Registration(TimeStampedModel):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # SHA-256 of the form's one-time key: a resent form finds its registration, a leaked database opens none.
+    idempotency_key_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")

@@ -89,18 +89,25 @@ def seeded(killable: Gunicorn) -> dict[str, Any]:
 
 def _send_three_times(server: Gunicorn, browser: Browser, path: str, fields: dict[str, Any], table: str) -> list[int]:
     """The same POST with the worker killed during the write, then after the commit, then normally."""
-    statuses = []
+    return [status for status, _headers in _answers_of_three_sends(server, browser, path, fields, table)]
+
+
+def _answers_of_three_sends(
+    server: Gunicorn, browser: Browser, path: str, fields: dict[str, Any], table: str
+) -> list[tuple[int, dict[str, str]]]:
+    """Status and headers of each of the three sends (0 and no headers when the worker died)."""
+    answers: list[tuple[int, dict[str, str]]] = []
     for kill in (DURING.format(table=table), AFTER, None):
         workers_before = set(server.worker_pids())
         headers = {"X-Resilience-Kill": kill} if kill else {}
         try:
-            status, _headers, _body = browser.post_form(path, fields, headers=headers, timeout=20)
+            status, response_headers, _body = browser.post_form(path, fields, headers=headers, timeout=20)
         except (ConnectionError, OSError):
-            status = 0
-        statuses.append(status)
+            status, response_headers = 0, {}
+        answers.append((status, response_headers))
         if kill:
             _wait_for_replacement(server, workers_before)
-    return statuses
+    return answers
 
 
 def _wait_for_replacement(server: Gunicorn, before: set[int]) -> None:
@@ -151,10 +158,19 @@ def test_first_plan_save_makes_one_plan(killable: Gunicorn, seeded: dict[str, An
 def test_registration_is_made_once(killable: Gunicorn, seeded: dict[str, Any]) -> None:
     browser = Browser(killable.port)
     path = f"/en/events/{seeded['event']}/register/"
-    assert browser.get(path)[0] == 200
-    statuses = _send_three_times(killable, browser, path, seeded["registration"], table="events_registration")
-    assert statuses[:2] == [0, 0]
-    # The retry after the committed attempt is told the address is registered (link sent again).
-    assert statuses[2] == 200
+    status, _headers, page = browser.get(path)
+    assert status == 200
+    key = hidden_value(page, "idempotency_key")
+    assert key
+    fields = {**seeded["registration"], "idempotency_key": key}
+    answers = _answers_of_three_sends(killable, browser, path, fields, table="events_registration")
+    assert [status for status, _headers in answers] == [0, 0, 302]
+    # The retry after the committed attempt (same form, same key) gets the success answer: the personal link.
+    location = answers[2][1]["location"]
+    assert location.startswith("/en/events/r/")
+    status, _headers, personal = browser.get(location)
+    assert status == 200
+    assert b"You are registered." in personal and b"Your place is confirmed." in personal
+    assert b"once@example.org" in personal
     counts = _counts(killable, seeded["learner"], title="-")
     assert counts["registrations"] == 1

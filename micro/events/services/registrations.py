@@ -4,10 +4,17 @@ reminders and the retention purge.
 Every write that can change who has a place locks the conference row first
 (``select_for_update``), so parallel registrations, cancellations and promotions see one
 consistent count and nobody is overbooked. Emails leave after the commit, through a task.
+
+A phone may send the registration form twice (the worker died after the commit, the answer never
+arrived, the person presses again). The form carries a one-time key (only its hash is stored, unique):
+the same key, for the same conference and address, returns the first registration and its personal
+link, with no second row and no second email.
 """
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -36,6 +43,18 @@ from micro.events.models import (
 MAX_ANSWER = 2000
 LINK_RESEND_SECONDS = 10 * 60
 MAX_REMINDER_DAYS = 30
+_IDEMPOTENCY_KEY = re.compile(r"[0-9a-f]{32}")
+
+
+def new_idempotency_key() -> str:
+    """A one-time key for one rendering of the registration form."""
+    return uuid.uuid4().hex
+
+
+def clean_idempotency_key(key: object) -> str:
+    """The key if it is one we could have issued, else "" (an absent key: the submission is handled as before)."""
+    text = key.strip().lower() if isinstance(key, str) else ""
+    return text if _IDEMPOTENCY_KEY.fullmatch(text) else ""
 
 
 def _enqueue_email(registration_id: int, kind: str) -> None:
@@ -126,6 +145,29 @@ class _AlreadyRegistered(Exception):
     pass
 
 
+class _KeyUsedElsewhere(Exception):
+    """The form's key already belongs to another conference, another address or a cancelled registration."""
+
+
+def _registration_for_key(event: Event, key_hash: str, email: str) -> Registration | None:
+    """The registration this same form already made here, None when the key is new.
+
+    A key that made something else (another conference or address: a page shared by a cache, a
+    tampered form; or a registration cancelled since) is refused, never answered with that registration.
+    """
+    made = Registration.objects.filter(idempotency_key_hash=key_hash).first()
+    if made is None:
+        return None
+    if made.event_id != event.pk or made.email != email or made.status == RegistrationStatus.CANCELLED:
+        raise _KeyUsedElsewhere
+    made.event = event
+    return made
+
+
+def _with_link(registration: Registration) -> tuple[Registration, str]:
+    return registration, tokens.registration_token(registration.public_id, registration.link_nonce)
+
+
 def registration_create(
     *,
     event: Event,
@@ -140,15 +182,19 @@ def registration_create(
     privacy_accepted: bool,
     list_consent: bool = False,
     followup_consent: bool = False,
+    idempotency_key: str = "",
     request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> tuple[Registration, str]:
     """Register someone. Returns the registration (confirmed or on the waiting list) and its personal link token.
 
     The same address twice is refused with a clear message (nothing is stored), and the personal
-    link is sent again to that address, after the refused transaction is rolled back.
+    link is sent again to that address, after the refused transaction is rolled back. The same
+    form sent again (same ``idempotency_key``) is not a second registration: it returns the first
+    one and its link, and sends nothing.
     """
     email = (email or "").strip().lower()
+    key = clean_idempotency_key(idempotency_key)
     try:
         return _registration_create(
             event=event,
@@ -163,9 +209,14 @@ def registration_create(
             privacy_accepted=privacy_accepted,
             list_consent=list_consent,
             followup_consent=followup_consent,
+            key_hash=tokens.hash_token(key) if key else None,
             request=request,
             now=now or timezone.now(),
         )
+    except _KeyUsedElsewhere:
+        raise ValidationError(
+            _("This form was already sent once. Check your details and send it again."), code="form_used"
+        ) from None
     except _AlreadyRegistered:
         registration_resend_link(event=event, email=email)
         raise ValidationError(
@@ -192,12 +243,17 @@ def _registration_create(
     privacy_accepted: bool,
     list_consent: bool,
     followup_consent: bool,
+    key_hash: str | None,
     request: HttpRequest | None,
     now: datetime,
 ) -> tuple[Registration, str]:
     if not privacy_accepted:
         raise ValidationError({"privacy": _("To register, please accept the privacy notice.")})
     locked = _lock_event(event)
+    # After the lock: a parallel copy of this form has committed by now, and is found.
+    made = _registration_for_key(locked, key_hash, email) if key_hash else None
+    if made is not None:
+        return _with_link(made)
     if not registration_is_open(locked, now):
         raise ValidationError(_("Registration for this conference is closed."))
     _validate_personal(locked, full_name=full_name, category=category, interpretation_language=interpretation_language)
@@ -228,6 +284,7 @@ def _registration_create(
         link_nonce=nonce,
         checkin_code=tokens.new_checkin_code(),
         confirmed_at=now if confirmed else None,
+        idempotency_key_hash=key_hash,
     )
     token = tokens.registration_token(registration.public_id, nonce)
     registration.token_hash = tokens.hash_token(token)
@@ -237,7 +294,10 @@ def _registration_create(
     try:
         with transaction.atomic():
             registration.save()
-    except IntegrityError as error:  # the constraint behind the check above, or a colliding random code
+    except IntegrityError as error:  # the constraint behind the check above, or a colliding random code or key
+        made = _registration_for_key(locked, key_hash, email) if key_hash else None
+        if made is not None:
+            return _with_link(made)
         raise _AlreadyRegistered from error
     _audit("event_registration.create", registration, request, status=registration.status)
     _enqueue_email(registration.pk, "confirmed" if confirmed else "waitlisted")
@@ -516,6 +576,7 @@ def registrations_purge(*, now: datetime | None = None) -> int:
                     link_nonce="",
                     token_hash=None,
                     checkin_code=None,
+                    idempotency_key_hash=None,
                     anonymised_at=now,
                 )
             if count or event.purged_at is None:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -75,11 +76,13 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                 privacy_accepted=data["privacy"],
                 list_consent=data["list_consent"],
                 followup_consent=data["followup_consent"],
+                idempotency_key=data["idempotency_key"],
                 request=request,
             )
         except ValidationError as error:
             add_errors(form, error)
         else:
+            # A resent form (same key) lands here too, with the first registration: same message, same link.
             if registration.status == RegistrationStatus.CONFIRMED:
                 messages.success(request, _("You are registered. We have sent a confirmation to your email address."))
             else:
@@ -90,7 +93,12 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                     ),
                 )
             return redirect("events:registration", token=token)
-    return render(request, "events/register.html", {"event": event, "form": form, "is_open": is_open})
+    if request.method == "POST":
+        form.renew_idempotency_key()  # nothing was stored under the old key
+    response = render(request, "events/register.html", {"event": event, "form": form, "is_open": is_open})
+    # The page holds a one-time key for one person: no shared cache may hand it to another.
+    patch_cache_control(response, private=True)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
