@@ -7,6 +7,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from micro.core.schemas import NUL_IN_PATH, UNAVAILABLE, ErrorOut
 from micro.events import selectors, services
 
 router = Router(tags=["events"])
@@ -61,13 +62,18 @@ def _event(event: object) -> dict[str, object]:
     }
 
 
-@router.get("/", response=list[EventOut], summary="Published conferences, upcoming first")
+@router.get("/", response={200: list[EventOut], **UNAVAILABLE}, summary="Published conferences, upcoming first")
 def event_list(request: HttpRequest) -> list[dict[str, object]]:
     upcoming, past = selectors.event_list_public()
     return [_event(event) for event in [*upcoming, *past]]
 
 
-@router.get("/{slug}", response=EventDetailOut, summary="One conference with its programme")
+@router.get(
+    "/{slug}",
+    response={200: EventDetailOut, 404: ErrorOut, **UNAVAILABLE},
+    openapi_extra=NUL_IN_PATH,
+    summary="One conference with its programme",
+)
 def event_detail(request: HttpRequest, slug: str) -> dict[str, object]:
     event = selectors.event_get_public(slug[:80])
     sessions = [

@@ -11,11 +11,12 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
+from micro.core.schemas import NUL_IN_PATH, UNAVAILABLE, ErrorOut
 from micro.practices import selectors
 from micro.practices.models import TEXT_FIELDS, Practice
 from micro.practices.presentation import choice_labels, summary_record
@@ -97,10 +98,6 @@ class PracticeDetailOut(PracticeSummaryOut):
     reuses: list[ReuseOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 class CodeListsOut(Schema):
     country: dict[str, str]
     theme: dict[str, str]
@@ -127,7 +124,11 @@ def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
-@router.get("/", response=PracticeListOut, summary="Published practices, filtered and searched")
+@router.get(
+    "/",
+    response={200: PracticeListOut, 422: ErrorOut, **UNAVAILABLE},
+    summary="Published practices, filtered and searched",
+)
 def practice_list(request: HttpRequest, filters: Query[PracticeFilters]) -> dict[str, Any]:
     language = _language(filters.lang)
     found = selectors.practice_list_published(
@@ -215,13 +216,10 @@ def _attachment_path(pk: int, language: str) -> str:
 
 @router.get(
     "/{slug}",
-    response={200: PracticeDetailOut, 404: ErrorOut},
+    response={200: PracticeDetailOut, 404: ErrorOut, **UNAVAILABLE},
+    openapi_extra=NUL_IN_PATH,
     summary="One published practice with every part, translation, indicator, file and reuse",
 )
-def practice_detail(request: HttpRequest, slug: str, lang: str = "") -> Any:
-    try:
-        practice = selectors.practice_get_public(slug)
-    except Http404:
-        return 404, {"detail": "Not found."}
-    language = _language(lang)
-    return 200, _detail(practice, language=language, base=_base_url(request))
+def practice_detail(request: HttpRequest, slug: str, lang: str = "") -> dict[str, Any]:
+    practice = selectors.practice_get_public(slug)  # Http404: config.api answers it with ErrorOut
+    return _detail(practice, language=_language(lang), base=_base_url(request))

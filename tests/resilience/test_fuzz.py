@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 import schemathesis
 from django import forms
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from schemathesis.checks import positive_data_acceptance, status_code_conformance
+from schemathesis.checks import positive_data_acceptance
 
 from config.wsgi import application
 from micro.accounts.models import Role
@@ -90,13 +91,19 @@ def keep_the_test_connection() -> Iterator[None]:
 @schema.parametrize()
 @settings(max_examples=API_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_answers_without_500_and_as_its_schema_says(case: Any, keep_the_test_connection: None) -> None:
-    """No 500, and every documented answer matches its schema.
+    """No 500, every answer's status is documented, and every answer matches its schema.
 
-    Not checked: that every status code is documented. The event, practice and finance routers
-    answer 404/422 (correctly) without declaring them in ``response=``, and the finance schema
-    accepts empty strings for the amounts that the endpoints then refuse; reported to their owners.
+    Every check runs, with one exception: ``positive_data_acceptance`` (data the schema allows gets a
+    2xx) is skipped for the finance calculators. Their inputs are numbers written in the caller's
+    locale (``1.234,56``, ``1,234.56``), so the schema gives their format as a pattern but cannot give
+    their bounds (a principal of at most 10,000,000), nor the rules between fields (grace shorter than
+    the loan, fees below the principal, price above the variable cost). The endpoint refuses those
+    with the same 422 ``ErrorOut`` that a schema refusal gets; micro/plans/tests/test_finance_api.py
+    checks each rule.
     """
-    case.call_and_validate(excluded_checks=[status_code_conformance, positive_data_acceptance])
+    cache.clear()  # else the calculators' rate limit answers 429 to most examples and hides the endpoint
+    excluded = [positive_data_acceptance] if case.operation.path.startswith("/api/finance/") else []
+    case.call_and_validate(excluded_checks=excluded)
 
 
 def _forms_modules(app: str) -> Iterator[Any]:
