@@ -47,8 +47,9 @@ def service_unavailable_response(request: HttpRequest) -> HttpResponse:
     """The translated 503 answer: HTML for pages, JSON for the API."""
     with translation.override(_request_language(request)):
         if request.path_info.startswith("/api/"):
-            response: HttpResponse = JsonResponse(
-                {"detail": _("The service is temporarily unavailable. Please try again in a moment.")}, status=503
+            response: HttpResponse = JsonResponse(  # the API's one error shape (micro.core.schemas.ErrorOut)
+                {"detail": _("The service is temporarily unavailable. Please try again in a moment."), "errors": {}},
+                status=503,
             )
         else:
             # One leading slash only: "//evil.example/" would be a link to another site.
