@@ -203,7 +203,8 @@ class Practice(TimeStampedModel, TranslatableContent):
         verbose_name_plural = _("practices")
         ordering = ["-published_at", "-created_at"]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="practice_status_published_idx"),
+            # Newest first with the same tie-break as every list (-published_at, -pk): read in order, stop at the page.
+            models.Index(fields=["status", "-published_at", "-id"], name="practice_status_newest_idx"),
             models.Index(fields=["organisation", "status"], name="practice_org_status_idx"),
         ]
         constraints = [

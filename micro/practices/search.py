@@ -228,20 +228,25 @@ def _tsquery(words: list[str], operator: str) -> SearchQuery:
     return SearchQuery(f" {operator} ".join(f"{word}:*" for word in words), search_type="raw", config="simple")
 
 
-def match(queryset: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
-    """Rows that contain every word (by word start), annotated with ``relevance`` (higher is better)."""
-    if not words:
-        return queryset.annotate(relevance=Value(0.0, output_field=FloatField()))
+def condition(words: list[str]) -> Q:
+    """Rows that contain every word (by word start); ``words`` must not be empty."""
     if is_postgresql():
-        query = _tsquery(words, "&")
-        return queryset.filter(search_vector=query).annotate(
-            relevance=SearchRank(F("search_vector"), query, weights=[0.1, 0.2, 0.4, 1.0])
-        )
-    condition = Q()
+        return Q(search_vector=_tsquery(words, "&"))
+    found = Q()
+    for word in words:
+        found &= Q(search_document__contains=f" {word}")
+    return found
+
+
+def relevance(words: list[str]) -> Any:
+    """How well a row matches ``words`` (higher is better), for rows that match at all."""
+    if not words:
+        return Value(0.0, output_field=FloatField())
+    if is_postgresql():
+        return SearchRank(F("search_vector"), _tsquery(words, "&"), weights=[0.1, 0.2, 0.4, 1.0])
     score: Any = Value(0)
     for word in words:
         needle = f" {word}"
-        condition &= Q(search_document__contains=needle)
         # A word in a title counts three times; in the text, once per occurrence (at most five).
         in_title = Case(
             When(search_title__contains=needle, then=Value(3)), default=Value(0), output_field=IntegerField()
@@ -250,7 +255,14 @@ def match(queryset: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
             needle
         )
         score = score + in_title + Least(occurrences, Value(5))
-    return queryset.filter(condition).annotate(relevance=Cast(score, FloatField()))
+    return Cast(score, FloatField())
+
+
+def match(queryset: QuerySet[Any], words: list[str]) -> QuerySet[Any]:
+    """Rows that contain every word (by word start), annotated with ``relevance`` (higher is better)."""
+    if words:
+        queryset = queryset.filter(condition(words))
+    return queryset.annotate(relevance=relevance(words))
 
 
 def sharing_title_words(

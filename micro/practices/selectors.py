@@ -5,7 +5,9 @@ review assignments."""
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+import threading
+import time
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from micro.accounts.models import Country, Organisation
 from micro.accounts.permissions import is_coordinator
+from micro.core import content_cache
 from micro.practices import permissions, search
 from micro.practices.models import (
     PIPELINE,
@@ -36,6 +39,9 @@ from micro.practices.models import (
 PER_PAGE = 20
 MAX_PAGE = 1000
 HEAVY_COLUMNS = ("search_title", "search_document", "search_vector")
+SEARCH_CACHE_SECONDS = 60.0
+SEARCH_CACHE_ENTRIES = 512
+CACHED_PAGES = 5  # the order of the first pages is kept; later ones are ranked again
 
 
 @dataclass(frozen=True)
@@ -126,33 +132,151 @@ def _and(conditions: list[Q]) -> Q:
     return result
 
 
+def _search_key(words: list[str], chosen: dict[str, list[str]]) -> tuple[Any, ...]:
+    return (tuple(words), tuple((key, tuple(values)) for key, values in sorted(chosen.items())))
+
+
+@dataclass
+class _SearchCounts:
+    """What one (words, filters) search counted, and the ids of the pages already shown."""
+
+    generation: object
+    built_at: float
+    counts: dict[str, int]
+    pages: dict[tuple[int, int], list[int]] = field(default_factory=dict)
+
+
+class _SearchMemory:
+    """Counts and page ids of recent searches, kept in this worker's memory.
+
+    Searches are public, non-personal reads that many visitors repeat (the same words, the same
+    facets); counting and ranking every match again costs tens of milliseconds on a large
+    repository. An entry is valid for ``SEARCH_CACHE_SECONDS`` at most and only while the content
+    generation is the one it was built at: any save or delete of a practice or an indicator
+    (``micro.core.content_cache``) and ``practice_reindex`` change it at once in this worker and
+    within about a second in the others. Bounded, oldest use dropped first, so hostile queries
+    cannot grow it.
+    """
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[tuple[Any, ...], _SearchCounts] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...], generation: object) -> _SearchCounts | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry.generation is not generation or time.monotonic() - entry.built_at >= SEARCH_CACHE_SECONDS:
+                del self.entries[key]
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple[Any, ...], entry: _SearchCounts) -> None:
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > SEARCH_CACHE_ENTRIES:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+search_memory = _SearchMemory()
+
+
+def _search_generation() -> object:
+    """A token that changes whenever practices change (the content revision of ``content_cache``)."""
+    return content_cache.cached(("practices.search.generation",), object)
+
+
+def _has(dimension: Dimension, stored: Any, value: str) -> bool:
+    """``_has_value`` for one stored value, in Python."""
+    if dimension.multi:
+        return isinstance(stored, list) and value in stored
+    return bool(stored == value)
+
+
+def _count_facets(base: QuerySet[Practice], chosen: dict[str, list[str]]) -> dict[str, int]:
+    """The total and every facet count, each counted with the other facets applied.
+
+    One small query groups the matches by their facet values (90 combinations for the 5,000
+    practices of the benchmark; never more rows than matches); the counts are added up here. The
+    same counts as one ``COUNT(...) FILTER`` per facet value, without compiling and running 25 of
+    them on every search.
+    """
+    fields = [dimension.field for dimension in DIMENSIONS]
+    counts = {"total": 0}
+    counts.update({f"{dim.key}__{value}": 0 for dim in DIMENSIONS for value, _label in dim.choices})
+    for *stored, number in base.order_by().values_list(*fields).annotate(number=Count("pk")):
+        passes = [
+            not chosen[dim.key] or any(_has(dim, stored[i], value) for value in chosen[dim.key])
+            for i, dim in enumerate(DIMENSIONS)
+        ]
+        if all(passes):
+            counts["total"] += number
+        for i, dim in enumerate(DIMENSIONS):
+            if all(passes[:i] + passes[i + 1 :]):
+                for value, _label in dim.choices:
+                    if _has(dim, stored[i], value):
+                        counts[f"{dim.key}__{value}"] += number
+    return counts
+
+
+def _page_rows(words: list[str], everything: Q, ordering: list[str], start: int, end: int) -> list[Practice]:
+    """One page, best first: the matches are ranked on their ids alone, then only the page's rows are read."""
+    ranked = search.match(published(), words).filter(everything).order_by(*ordering).values("pk")[start:end]
+    rows = Practice.objects.filter(pk__in=ranked).annotate(relevance=search.relevance(words))
+    return list(rows.select_related("organisation").defer(*HEAVY_COLUMNS).order_by(*ordering))
+
+
+def _rows_by_id(ids: list[int]) -> list[Practice]:
+    """The rows of a page whose order is already known (still published only)."""
+    found = {p.pk: p for p in published().filter(pk__in=ids).select_related("organisation").defer(*HEAVY_COLUMNS)}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def practice_search(
     *, query: str = "", filters: dict[str, Any] | None = None, page: int = 1, per_page: int = PER_PAGE
 ) -> SearchResult:
     """Published practices matching every query word and the chosen facets, best first.
 
-    Two queries whatever the size of the repository: one aggregate (the total and every facet
-    count, each counted with the other facets applied) and one page of rows.
+    At most two queries whatever the size of the repository: one grouped count (the total and every
+    facet count, each counted with the other facets applied) and one page of rows, ranked on the
+    ids alone. A search seen in the last minute (and since the last change of a practice) reuses
+    its counts and the order of its first pages: one query (the page's rows by id), none when
+    nothing matches. (The worker also reads the content revision at most once a second.)
     """
     chosen = clean_filters(filters or {})
-    base, words, conditions = _filtered(query, chosen)
-    everything = _and(list(conditions.values()))
-    aggregates: dict[str, Any] = {"total": Count("pk", filter=everything) if everything else Count("pk")}
-    for dimension in DIMENSIONS:
-        others = _and([condition for key, condition in conditions.items() if key != dimension.key])
-        for value, _label in dimension.choices:
-            aggregates[f"{dimension.key}__{value}"] = Count("pk", filter=others & _has_value(dimension, value))
-    counts = base.aggregate(**aggregates)
+    words = search.query_words(query or "")
+    conditions = {dim.key: _dimension_filter(dim, chosen.get(dim.key, [])) for dim in DIMENSIONS}
+    key = _search_key(words, chosen)
+    generation = _search_generation()
+    entry = search_memory.get(key, generation)
+    if entry is None:
+        entry = _SearchCounts(
+            generation=generation,
+            built_at=time.monotonic(),
+            counts=_count_facets(published().filter(search.condition(words)) if words else published(), chosen),
+        )
+        search_memory.put(key, entry)
+    counts = entry.counts
     total = counts["total"]
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages, MAX_PAGE)
     ordering = ["-relevance", "-published_at", "-pk"] if words else ["-published_at", "-pk"]
-    rows = list(
-        base.filter(everything)
-        .select_related("organisation")
-        .defer(*HEAVY_COLUMNS)
-        .order_by(*ordering)[(page - 1) * per_page : page * per_page]
-    )
+    known = entry.pages.get((page, per_page))
+    if total == 0:
+        rows: list[Practice] = []
+    elif known is not None:
+        rows = _rows_by_id(known)
+    else:
+        rows = _page_rows(words, _and(list(conditions.values())), ordering, (page - 1) * per_page, page * per_page)
+        if page <= CACHED_PAGES:
+            entry.pages[(page, per_page)] = [row.pk for row in rows]
     facets = {
         dimension.key: [
             FacetOption(

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from micro.core import content_cache
 from micro.core.services import audit_record
 from micro.practices import search
 from micro.practices.models import (
@@ -252,6 +253,8 @@ def practice_reindex(*, practice: Practice) -> None:
     )
     if search.is_postgresql():
         Practice.objects.filter(pk=practice.pk).update(search_vector=search.vector_expression())
+    # update() sends no signal: searches remembered by any worker (selectors.search_memory) are stale.
+    content_cache.bump()
 
 
 def missing_for_submission(practice: Practice) -> list[str]:
