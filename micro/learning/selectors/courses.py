@@ -184,13 +184,28 @@ def _with_structure(courses: QuerySet[Course]) -> QuerySet[Course]:
 # --- courses and lessons ---------------------------------------------------------------------
 
 
+def _courses_with_structure(*, drafts: bool) -> list[Course]:
+    courses = Course.objects.order_by("order", "slug")
+    return list(_with_structure(courses if drafts else courses.filter(is_published=True)))
+
+
+def _visible_courses(user: Any) -> list[Course]:
+    """The courses of ``course_queryset_for`` with their structure, built once per worker and content
+    revision (micro.core.content_cache): one list for authors (drafts too), one for learners."""
+    if permissions.can_author(user):
+        return content_cache.cached(("learning.courses", "drafts"), lambda: _courses_with_structure(drafts=True))
+    if not permissions.is_learner(user):
+        return []
+    return content_cache.cached(("learning.courses", "published"), lambda: _courses_with_structure(drafts=False))
+
+
 def course_outlines_for_learner(user: Any) -> list[Outline]:
     """Every course the user may see, with their progress (course list, progress page)."""
-    return _outlines(user, list(_with_structure(course_queryset_for(user))))
+    return _outlines(user, _visible_courses(user))
 
 
 def course_outline_for_learner(user: Any, slug: str) -> Outline:
-    course = _with_structure(course_queryset_for(user).filter(slug=slug)).first()
+    course = next((course for course in _visible_courses(user) if course.slug == slug), None)
     if course is None:
         raise Http404
     return _outlines(user, [course])[0]
