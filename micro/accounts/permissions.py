@@ -13,7 +13,9 @@ def active_roles(user: Any) -> dict[int, str]:
         return {}
     cached = getattr(user, "_micro_roles", None)
     if cached is None:
-        cached = dict(Membership.objects.filter(user_id=user.pk, is_active=True).values_list("organisation_id", "role"))
+        # order_by(): the model's default order would join users and organisations for nothing.
+        memberships = Membership.objects.filter(user_id=user.pk, is_active=True).order_by()
+        cached = dict(memberships.values_list("organisation_id", "role"))
         user._micro_roles = cached
     return cached
 
