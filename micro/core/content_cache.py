@@ -14,6 +14,7 @@ Values are shared by every request of the worker: callers must treat them as rea
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -25,25 +26,29 @@ MAX_ENTRIES = 2048
 
 # Built values with the content revision they were built at, least recently used first.
 _entries: OrderedDict[Hashable, tuple[int, Any]] = OrderedDict()
+_lock = threading.Lock()
 
 
 def clear() -> None:
     """Forget everything this worker built (tests call it before each test)."""
-    _entries.clear()
+    with _lock:
+        _entries.clear()
     revisions.forget(revisions.CONTENT)
 
 
 def cached[T](key: Hashable, build: Callable[[], T]) -> T:
     """``build()``'s value for ``key`` at the current content revision, built once per worker."""
     current = revisions.current(revisions.CONTENT)
-    entry = _entries.get(key)
-    if entry is not None and entry[0] == current:
-        _entries.move_to_end(key)
-        return entry[1]  # type: ignore[no-any-return]
-    value = build()
-    _entries[key] = (current, value)
-    if len(_entries) > MAX_ENTRIES:
-        _entries.popitem(last=False)
+    with _lock:  # the development server and the browser tests' live server answer in threads
+        entry = _entries.get(key)
+        if entry is not None and entry[0] == current:
+            _entries.move_to_end(key)
+            return entry[1]  # type: ignore[no-any-return]
+    value = build()  # outside the lock: two threads may build the same value once each
+    with _lock:
+        _entries[key] = (current, value)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
     return value
 
 
@@ -53,7 +58,8 @@ def bump() -> None:
     If the transaction rolls back, what this worker built inside it carries a number the row
     never holds again (micro.core.revisions), and is dropped at the next check.
     """
-    _entries.clear()
+    with _lock:
+        _entries.clear()
     revisions.bump(revisions.CONTENT)
 
 
