@@ -178,9 +178,14 @@ def test_postgres_stopped_under_load_fails_fast_in_the_readers_language_and_reco
     seconds = sorted(o.seconds for o in during)
     p95 = seconds[int(len(seconds) * 0.95) - 1]
     assert p95 < FAIL_FAST_SECONDS and seconds[-1] < HARD_LIMIT_SECONDS, (p95, seconds[-1])
-    database_pages = [o for o in during if o.path in ("/en/about/", "/en/practices/", "/healthz")]
+    database_pages = [o for o in during if o.path in ("/en/about/", "/healthz")]
     assert database_pages and all(o.status == 503 for o in database_pages), Counter(o.status for o in database_pages)
     assert all(b"briefly unavailable" in o.body for o in database_pages if o.path != "/healthz")
+    # The practice search may still answer a search made in the last minute from the worker's memory
+    # (micro.practices.selectors.search_memory); otherwise it fails fast like the others.
+    searches = [o for o in during if o.path == "/en/practices/"]
+    assert all(o.status in (200, 503) for o in searches), Counter(o.status for o in searches)
+    assert all(b"briefly unavailable" in o.body for o in searches if o.status == 503)
     saves_while_down = [o for o in during if o.path.endswith("/sections/")]
     assert all(o.status in (200, 503) for o in saves_while_down), Counter(o.status for o in saves_while_down)
     # 4. The Italian page says it in Italian, with Retry-After; /healthz and the API answer 503 too.
