@@ -169,6 +169,16 @@ def _too_big_for_one_request(status: int, payload: str) -> bool:
     return status == 400
 
 
+def _assert_shown_escaped(client: Client, response: Any, payload: str) -> None:
+    """A form post with a hostile payload: refused as too big, or saved (then followed) and shown escaped."""
+    if _too_big_for_one_request(response.status_code, payload):
+        return
+    if response.status_code == 302:
+        response = client.get(response["Location"])
+    assert response.status_code == 200
+    _assert_escaped(response.content, payload)
+
+
 def _assert_escaped(body: bytes, payload: str) -> None:
     text = body.decode("utf-8", errors="replace")
     assert "<script>alert('xss')</script>" not in text
@@ -191,13 +201,7 @@ def test_hostile_text_in_the_plan_sections_is_escaped_or_refused(client: Client,
 def test_hostile_text_in_the_event_registration_is_escaped_or_refused(client: Client, payload: str) -> None:
     event = EventFactory.create()
     data = form_data(full_name=payload, organisation_name=payload, needs=payload, email="x@example.org")
-    response = client.post(f"/en/events/{event.slug}/register/", data)
-    if _too_big_for_one_request(response.status_code, payload):
-        return
-    if response.status_code == 302:
-        response = client.get(response["Location"])
-    assert response.status_code == 200
-    _assert_escaped(response.content, payload)
+    _assert_shown_escaped(client, client.post(f"/en/events/{event.slug}/register/", data), payload)
 
 
 @pytest.mark.parametrize("payload", HOSTILE, ids=range(len(HOSTILE)))
@@ -205,13 +209,7 @@ def test_hostile_text_in_a_practice_submission_is_escaped_or_refused(client: Cli
     organisation = OrganisationFactory.create()
     client.force_login(member(organisation, Role.PARTNER_ADMIN))
     fields = {"title": payload, "summary": payload, "objectives": payload, "country": "IT", "theme": "credit_access"}
-    response = client.post("/en/practices/new/", fields)
-    if _too_big_for_one_request(response.status_code, payload):
-        return
-    if response.status_code == 302:
-        response = client.get(response["Location"])
-    assert response.status_code == 200
-    _assert_escaped(response.content, payload)
+    _assert_shown_escaped(client, client.post("/en/practices/new/", fields), payload)
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,15 @@ def two_factor_queries(captured: CaptureQueriesContext) -> list[str]:
     ]
 
 
+def member_with_a_dormant_strict_membership(organisation: Organisation) -> tuple[User, Membership]:
+    """An operator of another organisation with an inactive membership in ``organisation``, which requires 2FA."""
+    organisation.require_two_factor = True
+    organisation.save()
+    operator = member(OrganisationFactory.create(name="Beta", slug="beta"), Role.OPERATOR)
+    strict = Membership.objects.create(user=operator, organisation=organisation, role=Role.OPERATOR, is_active=False)
+    return operator, strict
+
+
 def sent_to_set_up(client: Client) -> bool:
     response = client.get(PAGE)
     return response.status_code == 302 and response["Location"] == TWO_FACTOR
@@ -165,10 +174,7 @@ def test_members_of_another_organisation_stay_signed_in_and_pay_one_check_at_mos
 def test_membership_switched_on_in_a_strict_organisation_applies_at_once(
     organisation: Organisation, coordinator: User, commit: Callable[[], AbstractContextManager[Any]]
 ) -> None:
-    organisation.require_two_factor = True
-    organisation.save()
-    operator = member(OrganisationFactory.create(name="Beta", slug="beta"), Role.OPERATOR)
-    strict = Membership.objects.create(user=operator, organisation=organisation, role=Role.OPERATOR, is_active=False)
+    operator, strict = member_with_a_dormant_strict_membership(organisation)
     client = signed_in(operator)
     browse(client)
 
@@ -181,10 +187,7 @@ def test_membership_switched_on_in_a_strict_organisation_applies_at_once(
 def test_membership_switched_on_through_the_edit_page_applies_at_once(
     organisation: Organisation, coordinator: User, commit: Callable[[], AbstractContextManager[Any]]
 ) -> None:
-    organisation.require_two_factor = True
-    organisation.save()
-    operator = member(OrganisationFactory.create(name="Beta", slug="beta"), Role.OPERATOR)
-    strict = Membership.objects.create(user=operator, organisation=organisation, role=Role.OPERATOR, is_active=False)
+    operator, strict = member_with_a_dormant_strict_membership(organisation)
     client = signed_in(operator)
     browse(client)
 
@@ -353,10 +356,7 @@ def test_device_deleted_in_the_admin_applies_at_once(
 def test_membership_switched_on_in_the_user_admin_applies_at_once(
     organisation: Organisation, superuser_client: Client, commit: Callable[[], AbstractContextManager[Any]]
 ) -> None:
-    organisation.require_two_factor = True
-    organisation.save()
-    operator = member(OrganisationFactory.create(name="Beta", slug="beta"), Role.OPERATOR)
-    strict = Membership.objects.create(user=operator, organisation=organisation, role=Role.OPERATOR, is_active=False)
+    operator, strict = member_with_a_dormant_strict_membership(organisation)
     relaxed = Membership.objects.get(user=operator, is_active=True)
     client = signed_in(operator)
     browse(client)
