@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from micro.core.content_i18n import STATUS_DRAFT, STATUS_REVIEWED
+from micro.core.forms import OneTimeKeyField
 from micro.events.languages import language_choices, language_name
 from micro.events.models import (
     Category,
@@ -39,20 +40,6 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 def _ui_languages() -> list[tuple[str, str]]:
     return [(code, name) for code, name in settings.LANGUAGES]
-
-
-class IdempotencyKeyField(forms.Field):
-    """A hidden one-time key. A malformed one is dropped, never reported: the person cannot see or fix
-    a hidden field, and the registration still happens (only without the retry protection)."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> str:
-        return clean_idempotency_key(value)
 
 
 class RegistrationForm(forms.Form):
@@ -92,7 +79,7 @@ class RegistrationForm(forms.Form):
     followup_consent = forms.BooleanField(
         label=_("Send me news about the follow-up of the conference and the MICRO project."), required=False
     )
-    idempotency_key = IdempotencyKeyField()
+    idempotency_key = OneTimeKeyField(clean_key=clean_idempotency_key)
 
     def __init__(
         self,

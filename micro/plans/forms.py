@@ -20,6 +20,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from micro.core.forms import OneTimeKeyField
 from micro.core.numbers import DECIMAL_COMMA_LANGUAGES, MAX_INPUT_LENGTH, NumberFormatError, parse_decimal
 from micro.plans import structure as s
 from micro.plans.finance_messages import number_error_message
@@ -136,19 +137,9 @@ def new_save_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-class SaveKeyField(forms.Field):
-    """A hidden one-time key. A malformed one is dropped, never reported: the person cannot see or fix
-    a hidden field, and the save still happens (only without the retry protection)."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> str:
-        key = value if isinstance(value, str) else ""
-        return key if SAVE_KEY_PATTERN.fullmatch(key) else ""
+def clean_save_key(value: object) -> str:
+    key = value if isinstance(value, str) else ""
+    return key if SAVE_KEY_PATTERN.fullmatch(key) else ""
 
 
 DIGEST_ITEM = re.compile(r"([a-z0-9_]{1,40})=([0-9a-f]{16})")
@@ -192,7 +183,7 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(
         label=gettext_lazy("Version of the plan"), min_value=0, widget=forms.HiddenInput, initial=1, required=False
     )
-    save_key = SaveKeyField()
+    save_key = OneTimeKeyField(clean_key=clean_save_key)
     loaded = DigestsField()
 
     @property

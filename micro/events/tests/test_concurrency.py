@@ -6,43 +6,20 @@ where ``select_for_update`` on the conference row is what keeps the count right.
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from micro.events.models import Category, Event, Registration
 from micro.events.services import registration_cancel, registration_create
 from micro.events.tests.factories import CONFIRMED, WAITLISTED
+from micro.events.tests.parallel import in_parallel
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)"),
 ]
-
-
-def _in_parallel(count: int, work: Any) -> list[Any]:
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_parallel_registrations_never_exceed_capacity(event: Event) -> None:
@@ -60,7 +37,7 @@ def test_parallel_registrations_never_exceed_capacity(event: Event) -> None:
         )
         return registration.status
 
-    results = _in_parallel(24, work)
+    results = in_parallel(24, work)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Registration.objects.filter(status=CONFIRMED).count() == 7
     assert Registration.objects.filter(status=CONFIRMED, category=Category.PRESS).count() <= 3
@@ -82,7 +59,7 @@ def test_parallel_duplicates_store_one_registration(event: Event) -> None:
             return "refused"
         return "stored"
 
-    results = _in_parallel(8, work)
+    results = in_parallel(8, work)
     assert sorted(results) == ["refused"] * 7 + ["stored"]
     assert Registration.objects.count() == 1
 
@@ -106,7 +83,7 @@ def test_parallel_cancellations_promote_each_waiting_person_once(event: Event) -
     def work(index: int) -> int:
         return len(registration_cancel(registration=confirmed[index % len(confirmed)]))
 
-    results = _in_parallel(8, work)  # every confirmed person cancels twice, in parallel
+    results = in_parallel(8, work)  # every confirmed person cancels twice, in parallel
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(results) == 4
     assert Registration.objects.filter(status=CONFIRMED).count() == 4

@@ -7,7 +7,6 @@ first registration (no second row, no second email), never another conference's 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -16,7 +15,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from micro.events import tokens
@@ -24,6 +23,7 @@ from micro.events.models import Category, Event, Registration
 from micro.events.services import registration_cancel, registration_create, registrations_purge
 from micro.events.services.registrations import new_idempotency_key
 from micro.events.tests.factories import CONFIRMED, WAITLISTED, EventFactory, form_data, register
+from micro.events.tests.parallel import in_parallel
 
 pytestmark = pytest.mark.django_db
 KEY_FIELD = re.compile(r'name="idempotency_key" value="([^"]*)"|value="([^"]*)" name="idempotency_key"')
@@ -279,33 +279,20 @@ def test_a_parallel_use_of_the_key_on_another_conference_is_refused(event: Event
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL)")
 def test_parallel_copies_of_one_form_store_one_registration(event: Event) -> None:
     key = new_idempotency_key()
-    count = 8
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
 
-    def run(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            registration, token = registration_create(
-                event=event,
-                full_name="Same Form",
-                email="same@example.org",
-                category=Category.NGO,
-                language="en",
-                privacy_accepted=True,
-                idempotency_key=key,
-            )
-            results[index] = (registration.pk, token)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connections.close_all()
+    def submit(index: int) -> tuple[int, str]:
+        registration, token = registration_create(
+            event=event,
+            full_name="Same Form",
+            email="same@example.org",
+            category=Category.NGO,
+            language="en",
+            privacy_accepted=True,
+            idempotency_key=key,
+        )
+        return registration.pk, token
 
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results = in_parallel(8, submit)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert len(set(results)) == 1  # every copy got the same registration and the same link
     assert Registration.objects.count() == 1
