@@ -71,8 +71,8 @@ TEMPLATES = [
 DATABASES = {"default": database_config(BASE_DIR / "var" / "micro.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = cache_config()
-if env_str("REDIS_URL", "-") != "-":
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+# Sessions in Redis when there is one; else in the database, read in SQL (micro/core/sessions.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cache" if env_str("REDIS_URL", "-") != "-" else "micro.core.sessions"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
