@@ -74,6 +74,10 @@ CACHES = cache_config()
 # Sessions in Redis when there is one; else in the database, read in SQL (micro/core/sessions.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.cache" if env_str("REDIS_URL", "-") != "-" else "micro.core.sessions"
 
+# Nobody, the admin included, reads a user's authenticator secret or its QR code after set-up
+# (django-otp's admin views answer 403; they also answered 500 for an unknown device id).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
