@@ -76,9 +76,13 @@ class LessonContentHtml:
 
     top: SafeString  # breadcrumb and title
     main: SafeString  # translation notice, languages, competences, body, figures, video, resources
+    activities: dict[int, SafeString]  # activity id -> its link and kind (the learner's badges follow)
+    step_nav: SafeString  # links to the previous and the next lesson
 
 
-def _lesson_content_html(lesson: Lesson, language: str, preview: bool) -> LessonContentHtml:
+def _lesson_content_html(
+    lesson: Lesson, language: str, preview: bool, neighbours: tuple[Lesson | None, Lesson | None]
+) -> LessonContentHtml:
     loc = lesson.localized(language)
     images = list(lesson.images.all())
     referenced = {image.key for image in images if f"image:{image.key}" in loc.get("body", "")}
@@ -94,31 +98,54 @@ def _lesson_content_html(lesson: Lesson, language: str, preview: bool) -> Lesson
         "variants": language_variants(lesson.translations),
         "preview": preview,
     }
+    previous, following = neighbours
+    course = lesson.module.course
+    context["previous_url"] = lesson_url(previous, course) if previous else ""
+    context["following_url"] = lesson_url(following, course) if following else ""
     return LessonContentHtml(
-        top=mark_safe(render_to_string("learning/_lesson_top.html", context)),  # noqa: S308 - our template's output
-        main=mark_safe(render_to_string("learning/_lesson_main.html", context)),  # noqa: S308 - our template's output
+        top=_html("learning/_lesson_top.html", context),
+        main=_html("learning/_lesson_main.html", context),
+        activities={
+            activity.pk: _html("learning/_lesson_activity.html", {"activity": activity, "preview": preview})
+            for activity in lesson.activities.all()
+        },
+        step_nav=_html("learning/_lesson_step_nav.html", context),
     )
 
 
+def _activity_link(content: LessonContentHtml, activity: Activity, preview: bool) -> SafeString:
+    # An activity added in the second before this worker saw the new content revision is not in
+    # the cached HTML yet: render it now rather than fail.
+    cached = content.activities.get(activity.pk)
+    if cached is not None:
+        return cached
+    return _html("learning/_lesson_activity.html", {"activity": activity, "preview": preview})
+
+
+def _html(template: str, context: dict[str, Any]) -> SafeString:
+    return mark_safe(render_to_string(template, context))  # noqa: S308 - our template's output, escaped there
+
+
 def lesson_context(page: selectors.LessonPage, language: str, *, preview: bool) -> dict[str, Any]:
-    """The lesson page: its shared parts come rendered from the worker's content cache (keyed by
-    lesson, language, preview and day, since cited figures warn when out of date); the learner's
-    progress, the activities and the discussions are rendered on each request."""
+    """The lesson page: its shared parts (activity links and the links to the neighbouring lessons
+    included) come rendered from the worker's content cache, keyed by lesson, language, preview and
+    day, since cited figures warn when out of date; the learner's progress badges, the navigation
+    and the discussions are rendered on each request."""
     lesson = page.lesson
+    content = content_cache.cached(
+        ("learning.lesson_html", lesson.pk, language, preview, timezone.localdate()),
+        lambda: _lesson_content_html(lesson, language, preview, (page.previous, page.following)),
+    )
     return {
         "page": page,
         "lesson": lesson,
         "course": lesson.module.course,
         "module": lesson.module,
         "loc": lesson.localized(language),
-        "content": content_cache.cached(
-            ("learning.lesson_html", lesson.pk, language, preview, timezone.localdate()),
-            lambda: _lesson_content_html(lesson, language, preview),
-        ),
+        "content": content,
+        "activities": [(state, _activity_link(content, state.activity, preview)) for state in page.state.activities],
         "state": page.state,
         "preview": preview,
-        "previous_url": lesson_url(page.previous, lesson.module.course) if page.previous else "",
-        "following_url": lesson_url(page.following, lesson.module.course) if page.following else "",
     }
 
 

@@ -153,3 +153,37 @@ def test_a_lesson_removed_from_the_pack_disappears_after_the_next_import(
 
     assert report.retired >= 1 and not report.errors
     assert operator_client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_learner_links_and_preview_links_are_cached_apart(
+    operator_client: Client, coordinator: User, world: World
+) -> None:
+    learner_page = operator_client.get(lesson_url(world)).content.decode()
+    author = Client()
+    author.force_login(coordinator)
+    preview_page = author.get(reverse("learning:preview_lesson", args=[world.lesson.pk])).content.decode()
+
+    assert reverse("learning:activity", args=[world.quiz.pk]) in learner_page
+    assert reverse("learning:preview_activity", args=[world.quiz.pk]) not in learner_page
+    assert reverse("learning:preview_activity", args=[world.quiz.pk]) in preview_page
+    assert reverse("learning:activity", args=[world.quiz.pk]) not in preview_page
+    # The step links are learners' only; the preview shows none.
+    assert "Next lesson" in learner_page and "Next lesson" not in preview_page
+
+
+@pytest.mark.django_db
+def test_an_activity_the_cached_page_does_not_know_yet_is_still_shown(coordinator: User, world: World) -> None:
+    author = Client()
+    author.force_login(coordinator)
+    url = reverse("learning:preview_lesson", args=[world.lesson.pk])
+    author.get(url)
+    # bulk_create sends no signal: as in the second before a worker sees the new content revision.
+    [added] = Activity.objects.bulk_create(
+        [Activity(lesson=world.lesson, slug="late", kind="quiz", order=99, translations={"en": {"title": "Late quiz"}})]
+    )
+
+    response = author.get(url)
+
+    assert response.status_code == 200
+    assert reverse("learning:preview_activity", args=[added.pk]) in response.content.decode()
