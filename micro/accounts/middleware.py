@@ -10,8 +10,6 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import resolve
-from django.urls.exceptions import Resolver404
 
 from micro.accounts import selectors
 from micro.core import revisions
@@ -52,13 +50,21 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Decide on the path first: the allowed views (/healthz above all) must not load the
-        # session or the user, so they still answer when the database is down.
-        if not request.path.startswith(("/static/", "/media/")) and not self._always_allowed(request):
-            user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated and self._must_set_up(request, user):
-                return redirect("accounts:two_factor")
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
+        # Decided once Django has resolved the URL (no second resolve): the allowed views (/healthz
+        # above all) must not load the session or the user, so they still answer when the
+        # database is down. An address that resolves to nothing never gets here: it is a 404.
+        match = request.resolver_match
+        if match is not None and match.view_name in ALLOWED_VIEW_NAMES:
+            return None
+        if request.path.startswith(("/static/", "/media/")):
+            return None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and self._must_set_up(request, user):
+            return redirect("accounts:two_factor")
+        return None
 
     @staticmethod
     def _must_set_up(request: HttpRequest, user: Any) -> bool:
@@ -88,10 +94,3 @@ class TwoFactorRequiredMiddleware:
                 return False
         cache.set(clear_key, f"{version}:{revision}", CLEAR_SECONDS)
         return False
-
-    @staticmethod
-    def _always_allowed(request: HttpRequest) -> bool:
-        try:
-            return resolve(request.path_info).view_name in ALLOWED_VIEW_NAMES
-        except Resolver404:
-            return False

@@ -185,6 +185,15 @@ def test_members_of_a_strict_organisation_are_sent_to_set_up_first(
     assert response["Location"] == f"/{path.split('/')[1]}/accounts/two-factor/"
 
 
+def test_an_address_that_leads_nowhere_is_a_404_even_before_set_up(client: Client, organisation: Organisation) -> None:
+    organisation.require_two_factor = True
+    organisation.save()
+    client.force_login(member(organisation, Role.OPERATOR))
+
+    assert client.get("/en/no-such-page/").status_code == 404
+    assert client.get("/en/learn/").status_code == 302  # a real page still sends them to set up
+
+
 def test_strict_organisation_member_can_still_reach_set_up_sign_out_and_health(
     client: Client, organisation: Organisation
 ) -> None:
