@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 from micro.core import revisions
@@ -50,6 +50,32 @@ def cached[T](key: Hashable, build: Callable[[], T]) -> T:
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
     return value
+
+
+def cached_many[K: Hashable, T](prefix: str, keys: Iterable[K], build: Callable[[list[K]], dict[K, T]]) -> dict[K, T]:
+    """Like ``cached`` for many items at once: ``build`` gets the keys this worker does not hold at
+    the current revision (one query for all of them) and returns what it found; keys it does not
+    return are not remembered."""
+    current = revisions.current(revisions.CONTENT)
+    found: dict[K, T] = {}
+    missing: list[K] = []
+    with _lock:
+        for key in dict.fromkeys(keys):
+            entry = _entries.get((prefix, key))
+            if entry is not None and entry[0] == current:
+                _entries.move_to_end((prefix, key))
+                found[key] = entry[1]
+            else:
+                missing.append(key)
+    if missing:
+        built = build(missing)
+        with _lock:
+            for key, value in built.items():
+                _entries[(prefix, key)] = (current, value)
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+        found.update(built)
+    return found
 
 
 def bump() -> None:

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from micro.accounts.models import Membership
 from micro.accounts.permissions import is_coordinator
+from micro.core import content_cache
 from micro.learning import permissions
 from micro.learning.models import (
     Activity,
@@ -71,12 +72,21 @@ def question_pools(activity: Activity) -> list[tuple[list[int], int]]:
 
 
 def questions_by_id(ids: list[int]) -> list[Question]:
-    """Questions (with their choices and competences) in the order of ``ids``."""
-    found = {
+    """Questions (with their choices and competences) in the order of ``ids``.
+
+    Each question is kept in the worker's content cache (micro.core.content_cache): every attempt
+    page, submission and result page reads the same questions, which change only with an edit or
+    an import. Callers treat them as read-only.
+    """
+    found = content_cache.cached_many("learning.question", ids, _questions_from_database)
+    return [found[qid] for qid in ids if qid in found]
+
+
+def _questions_from_database(ids: list[int]) -> dict[int, Question]:
+    return {
         question.pk: question
         for question in Question.objects.filter(pk__in=ids).prefetch_related("choices", "competences")
     }
-    return [found[qid] for qid in ids if qid in found]
 
 
 def attempts_for(learner: Any, activity: Activity) -> list[Attempt]:

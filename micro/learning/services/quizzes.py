@@ -98,23 +98,40 @@ def attempt_start(*, activity: Activity, learner: Any, now: datetime | None = No
     return attempt
 
 
-def _store_responses(attempt: Attempt, responses: dict[int, Any], language: str) -> None:
+def _with_responses(
+    attempt: Attempt, responses: dict[int, Any], language: str
+) -> tuple[dict[int, Answer], list[Answer]]:
+    """The attempt's answers by question with ``responses`` written in (not saved yet), and the
+    answers that changed. Responses to questions outside the attempt are ignored."""
     allowed = set(attempt.question_ids)
-    existing = {answer.question_id: answer for answer in attempt.answers.all()}
+    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    changed = []
     for question_id, response in responses.items():
         if question_id not in allowed:
             continue
-        answer = existing.get(question_id) or Answer(attempt=attempt, question_id=question_id)
+        answer = answers.get(question_id) or Answer(attempt=attempt, question_id=question_id)
         answer.response = response
         answer.language = (language or "en")[:10]
+        answers[question_id] = answer
+        changed.append(answer)
+    return answers, changed
+
+
+def _store_responses(attempt: Attempt, responses: dict[int, Any], language: str) -> None:
+    for answer in _with_responses(attempt, responses, language)[1]:
         answer.full_clean(validate_constraints=False, exclude=["question", "attempt"])
         answer.save()
 
 
-def _finish(attempt: Attempt, *, status: str, now: datetime) -> Attempt:
-    """Grade every question of the attempt and record the result (the attempt row is locked)."""
+def _finish(attempt: Attempt, *, status: str, now: datetime, answers: dict[int, Answer] | None = None) -> Attempt:
+    """Grade every question of the attempt and record the result (the attempt row is locked).
+
+    ``answers``: the attempt's answers with the submitted responses already written in, so that
+    each answer is validated and saved once, with its response and its grade together.
+    """
     questions = selectors.questions_by_id(list(attempt.question_ids))
-    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    if answers is None:
+        answers = {answer.question_id: answer for answer in attempt.answers.all()}
     tally = Tally()
     total = Decimal(0)
     maximum = Decimal(0)
@@ -190,9 +207,8 @@ def attempt_submit(
         return locked, False
     if _deadline_passed(locked, now):
         return _finish(locked, status=AttemptStatus.TIMED_OUT, now=now), True
-    if responses:
-        _store_responses(locked, responses, language)
-    return _finish(locked, status=AttemptStatus.SUBMITTED, now=now), True
+    answers = _with_responses(locked, responses, language)[0] if responses else None
+    return _finish(locked, status=AttemptStatus.SUBMITTED, now=now, answers=answers), True
 
 
 @transaction.atomic
