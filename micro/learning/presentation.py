@@ -129,8 +129,8 @@ def _html(template: str, context: dict[str, Any]) -> SafeString:
 def lesson_context(page: selectors.LessonPage, language: str, *, preview: bool) -> dict[str, Any]:
     """The lesson page: its shared parts (activity links and the links to the neighbouring lessons
     included) come rendered from the worker's content cache, keyed by lesson, language, preview and
-    day, since cited figures warn when out of date; the learner's progress badges, the navigation
-    and the discussions are rendered on each request."""
+    day, since cited figures warn when out of date; the learner's progress badges, the discussions
+    and the form are rendered on each request."""
     lesson = page.lesson
     content = content_cache.cached(
         ("learning.lesson_html", lesson.pk, language, preview, timezone.localdate()),
