@@ -40,7 +40,17 @@ from pathlib import Path
 from typing import Any
 
 from bench import report
-from bench.common import CEILING_PATH, ENDPOINTS, PACED_ENDPOINTS, PACED_LEVEL, QUIZ_ACTIVITY_SLUG, USER_LEVELS
+from bench.common import (
+    CEILING_ENDPOINT,
+    CEILING_PATH,
+    ENDPOINTS,
+    PACED_ENDPOINTS,
+    PACED_LEVEL,
+    QUIZ_ACTIVITY_SLUG,
+    RATIO_ROUND_SECONDS,
+    RATIO_ROUNDS,
+    USER_LEVELS,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -443,6 +453,19 @@ def main(argv: list[str] | None = None) -> int:
                 row = locust_run(production, base, endpoint, 50, args.duration, server.pid, work_dir, pace=1.0)
                 results["load"][endpoint][PACED_LEVEL] = row
                 log(f"  {row.get('rps')} req/s, p95 {row.get('p95_ms')} ms, {row.get('failures')} errors")
+        budgeted = [name for name in report.BUDGETED_ENDPOINTS if name in endpoints]
+        if CEILING_ENDPOINT in endpoints and budgeted:
+            results["ratio_rounds"] = []
+            for number in range(1, RATIO_ROUNDS + 1):
+                measured = {}
+                for endpoint in [CEILING_ENDPOINT, *budgeted]:
+                    log(f"ratio round {number}: {endpoint} at 50 users for {RATIO_ROUND_SECONDS} s")
+                    drain(base)
+                    measured[endpoint] = locust_run(
+                        production, base, endpoint, 50, RATIO_ROUND_SECONDS, server.pid, work_dir
+                    )
+                results["ratio_rounds"].append(measured)
+                log("  " + ", ".join(f"{name} {row.get('rps')} req/s" for name, row in measured.items()))
         errors = (work_dir / "gunicorn.log").read_text(errors="replace").count("Traceback")
         if errors:
             results["notes"].append(f"gunicorn logged {errors} tracebacks during the run")
