@@ -382,7 +382,7 @@ def learner_sessions(count: int) -> list[str]:
     for user in User.objects.filter(email__startswith="bench-learner-").order_by("pk")[:count]:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "micro.accounts.backends.UserBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
         assert session.session_key is not None

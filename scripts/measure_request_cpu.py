@@ -42,9 +42,9 @@ def main() -> int:
     parser.add_argument("--session-file", type=Path, help="JSON list of session keys (bench.generate); none: a visitor")
     parser.add_argument("--profile", choices=["cumulative", "tottime"], help="print cProfile's table instead")
     args = parser.parse_args()
-    cookie = ""
+    cookies: dict[str, str] = {}
     if args.session_file:
-        cookie = f"sessionid={json.loads(args.session_file.read_text())[0]}"
+        cookies["sessionid"] = json.loads(args.session_file.read_text())[0]
     handler = WSGIHandler()
     statuses: list[str] = []
 
@@ -52,6 +52,9 @@ def main() -> int:
         status: str, headers: list[tuple[str, str]], exc_info: Any = None, /
     ) -> Callable[[bytes], object]:
         statuses.append(status)
+        for name, value in headers:  # keep the CSRF cookie, as a browser does from its second page on
+            if name.lower() == "set-cookie" and value.startswith("csrftoken="):
+                cookies["csrftoken"] = value.split(";", 1)[0].split("=", 1)[1]
         return lambda _data: None
 
     def request() -> int:
@@ -62,7 +65,7 @@ def main() -> int:
             "SERVER_NAME": "127.0.0.1",
             "SERVER_PORT": "80",
             "HTTP_HOST": "127.0.0.1",
-            "HTTP_COOKIE": cookie,
+            "HTTP_COOKIE": "; ".join(f"{name}={value}" for name, value in cookies.items()),
             "SERVER_PROTOCOL": "HTTP/1.1",
             "wsgi.url_scheme": "http",
             "wsgi.input": io.BytesIO(b""),

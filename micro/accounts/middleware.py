@@ -7,9 +7,11 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth import middleware as auth_middleware
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 
 from micro.accounts import selectors
 from micro.core import revisions
@@ -43,6 +45,29 @@ def all_clear_cache_key(session_key: str, user_pk: object) -> str:
     # Hashed: the session key is a secret and cache key names are visible to whoever runs Redis.
     digest = hashlib.sha256(session_key.encode()).hexdigest()
     return f"accounts:two-factor-clear:{digest}:{user_pk}"
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, except that once the user is read, ``request.user`` becomes the user itself.
+
+    Django leaves a SimpleLazyObject there for the whole request, and a page reads it a hundred
+    times or more (permissions, templates), each time through the proxy. The user is still read
+    lazily, on first use, so views that never need it (/healthz while the database is down) do
+    not touch the session.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+
+        def resolve() -> Any:
+            user = auth_middleware.get_user(request)
+            # Only while the proxy is still in place: login() and logout() set their own user.
+            if request.__dict__.get("user") is proxy:
+                request.user = user
+            return user
+
+        proxy = SimpleLazyObject(resolve)
+        request.user = proxy  # type: ignore[assignment]
 
 
 class TwoFactorRequiredMiddleware:

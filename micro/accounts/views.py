@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from micro.accounts import forms, permissions, selectors, services
+from micro.accounts import backends, forms, permissions, selectors, services
 from micro.accounts.models import User
 from micro.core.permissions import ensure
 from micro.core.services import audit_record, client_ip
@@ -58,7 +58,7 @@ def _remember_language(response: HttpResponse, language: str) -> None:
 
 def _finish_login(request: HttpRequest, user: User, next_url: str | None) -> HttpResponse:
     """Sign the user in and continue in their preferred language."""
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=backends.PATH)
     services.login_failures_clear(email=user.email)
     audit_record(action="auth.login", actor=user, obj=user, request=request)
     language = user.preferred_language
@@ -221,7 +221,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                     password=form.cleaned_data["password1"],
                     request=request,
                 )
-                login(request, accepted, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, accepted, backend=backends.PATH)
             else:
                 accepted = None
         except ValidationError as error:

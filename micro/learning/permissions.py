@@ -15,6 +15,7 @@ from typing import Any
 
 from micro.accounts.models import Role
 from micro.accounts.permissions import active_roles, has_staff_role, is_coordinator
+from micro.core.rawsql import select_instances
 
 
 def is_learner(user: Any) -> bool:
@@ -96,7 +97,8 @@ def cohort_memberships(user: Any) -> list[Any]:
     and ``has_learners``; one query, read once per request and kept on the user object.
 
     Written in SQL because the same query through the ORM (two ``Exists`` and two subqueries)
-    took longer to build in Python than to run, on a page every learner opens.
+    took longer to build in Python than to run, on a page every learner opens; read with a plain
+    cursor (micro.core.rawsql), which costs half as much in Python as ``Model.objects.raw``.
     """
     if not getattr(user, "is_authenticated", False):
         return []
@@ -104,19 +106,25 @@ def cohort_memberships(user: Any) -> list[Any]:
     if cached is None:
         from micro.learning.models import Cohort, Enrolment
 
-        cohorts = Cohort._meta.db_table
+        # Table names from the models; the user's id goes in as a parameter.
         trainers = Cohort.trainers.through._meta.db_table
         enrolments = Enrolment._meta.db_table
-        sql = (
-            f"SELECT c.*,"  # noqa: S608 - table names from the models, the user id as a parameter
-            f" EXISTS (SELECT 1 FROM {trainers} t WHERE t.cohort_id = c.id AND t.user_id = %s) AS is_trainer,"
-            f" EXISTS (SELECT 1 FROM {enrolments} e WHERE e.cohort_id = c.id) AS has_learners"
-            f" FROM {cohorts} c"
-            f" WHERE c.id IN (SELECT cohort_id FROM {enrolments} WHERE learner_id = %s)"
-            f" OR c.id IN (SELECT cohort_id FROM {trainers} WHERE user_id = %s)"
-            " ORDER BY c.starts_on DESC, c.name"
+        cached = select_instances(
+            Cohort,
+            alias="c",
+            extra=[
+                ("is_trainer", f"EXISTS (SELECT 1 FROM {trainers} t WHERE t.cohort_id = c.id AND t.user_id = %s)"),  # noqa: S608
+                ("has_learners", f"EXISTS (SELECT 1 FROM {enrolments} e WHERE e.cohort_id = c.id)"),  # noqa: S608
+            ],
+            where=(
+                f"c.id IN (SELECT cohort_id FROM {enrolments} WHERE learner_id = %s)"  # noqa: S608
+                f" OR c.id IN (SELECT cohort_id FROM {trainers} WHERE user_id = %s)"
+            ),
+            params=[user.pk, user.pk, user.pk],
+            order_by="c.starts_on DESC, c.name",
         )
-        cached = list(Cohort.objects.raw(sql, [user.pk, user.pk, user.pk]))
+        for cohort in cached:  # SQLite answers EXISTS with 0 or 1
+            cohort.is_trainer, cohort.has_learners = bool(cohort.is_trainer), bool(cohort.has_learners)
         user._micro_cohorts = cached
     return cached
 

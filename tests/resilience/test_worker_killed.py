@@ -39,7 +39,7 @@ attempt = services.attempt_start(activity=world.quiz, learner=operator)
 event = EventFactory.create(organisation=organisation, slug="kill-conference")
 session = SessionStore()
 session[SESSION_KEY] = str(operator.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = "micro.accounts.backends.UserBackend"
 session[HASH_SESSION_KEY] = operator.get_session_auth_hash()
 session.create()
 print(json.dumps({
