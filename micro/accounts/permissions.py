@@ -9,6 +9,11 @@ from django.db import connection
 from micro.accounts.models import Invitation, Membership, Organisation, Role
 
 
+def remember_roles(user: Any, roles: dict[int, str]) -> None:
+    """Keeps ``active_roles`` for this request, read along with the user (accounts.backends)."""
+    user._micro_roles = roles
+
+
 def active_roles(user: Any) -> dict[int, str]:
     """organisation id → role for the user's active memberships, cached on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -21,20 +21,21 @@ def select_instances(
     where: str,
     params: Sequence[Any],
     extra: Sequence[tuple[str, str]] = (),
+    join: str = "",
     order_by: str = "",
 ) -> list[Any]:
-    """``SELECT <every concrete column of model>, <extra> FROM <table> <alias> WHERE <where>``.
+    """``SELECT <every concrete column of model>, <extra> FROM <table> <alias> <join> WHERE <where>``.
 
-    ``where`` and ``order_by`` are SQL written by the caller, never user input (values go in
-    ``params``). Each ``extra`` (attribute, SQL expression) is set on the instances as it comes
-    from the database.
+    ``where``, ``join`` and ``order_by`` are SQL written by the caller, never user input (values
+    go in ``params``). Each ``extra`` (attribute, SQL expression) is set on the instances as it
+    comes from the database. A join that matches several rows gives one instance per row.
     """
     meta = model._meta
     connection = connections[router.db_for_read(model)]
     quote = connection.ops.quote_name
     fields = meta.concrete_fields
     columns = [f"{alias}.{quote(str(field.column))}" for field in fields] + [sql for _name, sql in extra]
-    sql = f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} {alias} WHERE {where}"  # noqa: S608 - see docstring
+    sql = f"SELECT {', '.join(columns)} FROM {quote(meta.db_table)} {alias} {join} WHERE {where}"  # noqa: S608 - see docstring
     if order_by:
         sql += f" ORDER BY {order_by}"
     with connection.cursor() as cursor:

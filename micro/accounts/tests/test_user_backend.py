@@ -131,3 +131,30 @@ def test_a_visitor_stays_anonymous(user: User) -> None:
     request = _request_with_session(SessionStore())
     assert not request.user.is_authenticated
     assert isinstance(request.__dict__["user"], AnonymousUser)
+
+
+def test_the_active_roles_come_in_the_same_statement(user: User) -> None:
+    from micro.accounts.models import Membership, Organisation, Role
+    from micro.accounts.permissions import active_roles
+
+    rome = Organisation.objects.create(name="Rome", slug="rome", country="IT")
+    leipzig = Organisation.objects.create(name="Leipzig", slug="leipzig", country="DE")
+    madrid = Organisation.objects.create(name="Madrid", slug="madrid", country="ES")
+    Membership.objects.create(user=user, organisation=rome, role=Role.TRAINER)
+    Membership.objects.create(user=user, organisation=leipzig, role=Role.OPERATOR)
+    Membership.objects.create(user=user, organisation=madrid, role=Role.OPERATOR, is_active=False)
+    with CaptureQueriesContext(connection) as queries:
+        found = backends.UserBackend().get_user(user.pk)
+        roles = active_roles(found)
+    assert len(queries) == 1
+    assert roles == {rome.pk: Role.TRAINER, leipzig.pk: Role.OPERATOR}
+    assert not hasattr(found, "_membership_role")
+
+
+def test_a_user_without_membership_has_no_roles_and_one_instance(user: User) -> None:
+    from micro.accounts.permissions import active_roles
+
+    found = backends.UserBackend().get_user(user.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert active_roles(found) == {}
+    assert len(queries) == 0
