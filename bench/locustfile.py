@@ -5,7 +5,8 @@ wait for nothing between requests (closed loop): the rate they reach is the serv
 that concurrency. With BENCH_PACE=p each user pauses about p seconds between requests instead, like
 people who read between clicks: the latency then shows the service time more than the queue. Signed-in users take ready sessions (BENCH_SESSIONS_FILE, written by
 bench/generate.py) instead of signing in. Production cookies are Secure, so over plain HTTP on
-127.0.0.1 the users hand the session and CSRF cookies back themselves, in a Cookie header.
+127.0.0.1 the users hand the session and CSRF cookies back themselves, in a Cookie header; like
+browsers, they keep the CSRF cookie from the first page that sets it.
 """
 
 from __future__ import annotations
@@ -96,6 +97,11 @@ class BenchUser(FastHttpUser):
             response.success()
 
     def expect(self, response: Any, status: int, location_part: str = "") -> None:
+        # Like a browser, keep the CSRF cookie a page sets and send it back from then on (Django
+        # sets it once, with the first page that shows a form: every page has the language form).
+        cookie = CSRF_COOKIE.search(set_cookie_values(response))
+        if cookie:
+            self.csrf_cookie = cookie.group(1)
         location = response.headers.get("Location", "") or ""
         if response.status_code != status or location_part not in location:
             response.failure(f"HTTP {response.status_code} {location[:80]}")
@@ -123,7 +129,9 @@ class PathStageUser(BenchUser):
     @task
     def stage(self) -> None:
         stage = STAGES[next(_next_page) % len(STAGES)]
-        with self.client.get(f"/it/start/{stage}/", name="path stage page", catch_response=True) as response:
+        with self.client.get(
+            f"/it/start/{stage}/", headers=self.cookie_header(), name="path stage page", catch_response=True
+        ) as response:
             self.expect(response, 200)
 
 
