@@ -20,6 +20,7 @@ from micro.core.models import Revision
 
 CONTENT = "content"
 TWO_FACTOR = "two-factor"
+COHORTS = "cohorts"
 DEFAULT_TTL_SECONDS = 1.0
 
 _read: dict[str, tuple[int, float]] = {}  # name -> (number, when this worker read it)
@@ -52,6 +53,17 @@ def _marker(name: str) -> object:
 
         _markers[name] = bumped_in_this_transaction
     return _markers[name]
+
+
+def pending(name: str) -> bool:
+    """Whether the transaction under way has changed ``name``: until it commits, what it reads
+    must not be cached under a number the other workers cannot see yet (later changes in the same
+    transaction would not write a new one)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    marker = _markers.get(name)
+    return marker is not None and any(callback is marker for _, callback, _ in connection.run_on_commit)
 
 
 def bump(name: str) -> None:

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
+
 from micro.accounts.models import Role
 from micro.accounts.permissions import active_roles, has_staff_role, is_coordinator
+from micro.core import revisions
 from micro.core.rawsql import select_instances
 
 
@@ -92,41 +95,76 @@ def can_review_submission(user: Any, submission: Any) -> bool:
     return can_review_learner(user, submission.learner)
 
 
+# Who learns or trains in which cohort changes a few times a year and is read by every e-learning
+# page (the navigation, the lesson's discussions), so each user's list is kept in Django's cache,
+# tagged with the "cohorts" revision (micro.core.revisions). Any save or delete of a cohort or an
+# enrolment and any change of a cohort's trainers writes a new revision (cohorts_changed, connected
+# in apps.py): this worker sees it at once, the others within a second. COHORTS_CACHE_SECONDS bounds
+# what a write that bypasses the signals (QuerySet.update(), raw SQL) can leave behind. The list only
+# decides which links a page shows: every view behind those links checks access on its own.
+COHORTS_CACHE_SECONDS = 300
+
+
+def cohorts_cache_key(user_pk: object) -> str:
+    return f"learning:cohorts:{user_pk}"
+
+
 def cohort_memberships(user: Any) -> list[Any]:
     """The cohorts ``user`` learns or trains in (newest first), each annotated with ``is_trainer``
-    and ``has_learners``; one query, read once per request and kept on the user object.
+    and ``has_learners``; from the cache while the "cohorts" revision holds, else one query; kept on
+    the user object for the rest of the request.
 
-    Written in SQL because the same query through the ORM (two ``Exists`` and two subqueries)
-    took longer to build in Python than to run, on a page every learner opens; read with a plain
-    cursor (micro.core.rawsql), which costs half as much in Python as ``Model.objects.raw``.
+    The query is written in SQL because through the ORM (two ``Exists`` and two subqueries) it took
+    longer to build in Python than to run, and read with a plain cursor (micro.core.rawsql), which
+    costs half as much in Python as ``Model.objects.raw``.
     """
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_micro_cohorts", None)
-    if cached is None:
-        from micro.learning.models import Cohort, Enrolment
-
-        # Table names from the models; the user's id goes in as a parameter.
-        trainers = Cohort.trainers.through._meta.db_table
-        enrolments = Enrolment._meta.db_table
-        cached = select_instances(
-            Cohort,
-            alias="c",
-            extra=[
-                ("is_trainer", f"EXISTS (SELECT 1 FROM {trainers} t WHERE t.cohort_id = c.id AND t.user_id = %s)"),  # noqa: S608
-                ("has_learners", f"EXISTS (SELECT 1 FROM {enrolments} e WHERE e.cohort_id = c.id)"),  # noqa: S608
-            ],
-            where=(
-                f"c.id IN (SELECT cohort_id FROM {enrolments} WHERE learner_id = %s)"  # noqa: S608
-                f" OR c.id IN (SELECT cohort_id FROM {trainers} WHERE user_id = %s)"
-            ),
-            params=[user.pk, user.pk, user.pk],
-            order_by="c.starts_on DESC, c.name",
-        )
-        for cohort in cached:  # SQLite answers EXISTS with 0 or 1
-            cohort.is_trainer, cohort.has_learners = bool(cohort.is_trainer), bool(cohort.has_learners)
+    if cached is None and revisions.pending(revisions.COHORTS):
+        cached = _read_cohort_memberships(user)  # a change of this transaction: not for the cache
+    elif cached is None:
+        revision = revisions.current(revisions.COHORTS)
+        stored = cache.get(cohorts_cache_key(user.pk))
+        if stored is not None and stored[0] == revision:
+            cached = stored[1]
+        else:
+            cached = _read_cohort_memberships(user)
+            cache.set(cohorts_cache_key(user.pk), (revision, cached), COHORTS_CACHE_SECONDS)
         user._micro_cohorts = cached
     return cached
+
+
+def _read_cohort_memberships(user: Any) -> list[Any]:
+    from micro.learning.models import Cohort, Enrolment
+
+    # Table names from the models; the user's id goes in as a parameter.
+    trainers = Cohort.trainers.through._meta.db_table
+    enrolments = Enrolment._meta.db_table
+    cohorts = select_instances(
+        Cohort,
+        alias="c",
+        extra=[
+            ("is_trainer", f"EXISTS (SELECT 1 FROM {trainers} t WHERE t.cohort_id = c.id AND t.user_id = %s)"),  # noqa: S608
+            ("has_learners", f"EXISTS (SELECT 1 FROM {enrolments} e WHERE e.cohort_id = c.id)"),  # noqa: S608
+        ],
+        where=(
+            f"c.id IN (SELECT cohort_id FROM {enrolments} WHERE learner_id = %s)"  # noqa: S608
+            f" OR c.id IN (SELECT cohort_id FROM {trainers} WHERE user_id = %s)"
+        ),
+        params=[user.pk, user.pk, user.pk],
+        order_by="c.starts_on DESC, c.name",
+    )
+    for cohort in cohorts:  # SQLite answers EXISTS with 0 or 1
+        cohort.is_trainer, cohort.has_learners = bool(cohort.is_trainer), bool(cohort.has_learners)
+    return cohorts
+
+
+def cohorts_changed(sender: Any, **kwargs: Any) -> None:
+    """post_save, post_delete and m2m_changed receiver for cohorts, enrolments and trainers."""
+    # m2m_changed also sends pre_add, pre_remove and pre_clear: the change is not made yet.
+    if str(kwargs.get("action", "post_")).startswith("post_"):
+        revisions.bump(revisions.COHORTS)
 
 
 def can_review_anyone(user: Any) -> bool:
