@@ -20,7 +20,7 @@ USER_LEVELS = (10, 50, 200)
 # differ by a third when other programs wake up. So the ratio is also measured in rounds, each
 # running the bare view and the budgeted pages back to back at 50 users, and judged on the median
 # of the rounds' ratios; the single runs stay in the tables.
-RATIO_ROUNDS = 3
+RATIO_ROUNDS = 5
 RATIO_ROUND_SECONDS = 10
 # The budgeted pages again, with users who read between requests. ARCHITECTURE.md's p95 budget is
 # judged here: its own reference view at 1,800 req/s already has 50 / 1,800 s = 28 ms of queueing
