@@ -98,7 +98,8 @@ class BenchUser(FastHttpUser):
 
     def expect(self, response: Any, status: int, location_part: str = "") -> None:
         # Like a browser, keep the CSRF cookie a page sets and send it back from then on (Django
-        # sets it once, with the first page that shows a form: every page has the language form).
+        # sends it with every page that shows a form, every page has the language form: the same
+        # secret, with its expiry renewed; without the cookie, each page makes a new secret).
         cookie = CSRF_COOKIE.search(set_cookie_values(response))
         if cookie:
             self.csrf_cookie = cookie.group(1)

@@ -1,8 +1,8 @@
 """The sign-in backend: Django's ModelBackend, with the per-request user read in plain SQL.
 
-Every signed-in request reads its user, and then its roles. Through the ORM (``User.objects.get(pk=...)``) building
-that one-row query took about three times as long in Python as the plain statement does
-(micro.core.rawsql). Signing in, passwords and permissions stay Django's; only ``get_user`` is
+Every signed-in request reads its user, and then its roles. Through the ORM
+(``User.objects.get(pk=...)``) building that one-row query took about three times as long in
+Python as the plain statement does (micro.core.rawsql). Signing in, passwords and permissions stay Django's; only ``get_user`` is
 ours: it returns the same model instance as the ORM would, with the user's active roles read in the
 same statement and kept for ``micro.accounts.permissions.active_roles``.
 
@@ -47,7 +47,7 @@ class UserBackend(ModelBackend):
             alias="u",
             join=f"LEFT JOIN {Membership._meta.db_table} m ON m.user_id = u.id AND m.is_active",
             extra=[("_membership_organisation", "m.organisation_id"), ("_membership_role", "m.role")],
-            where="u.id = %s",
+            where=f"u.{connection.ops.quote_name(pk_field.column)} = %s",
             params=[pk],
         )
         if not rows:

@@ -73,12 +73,10 @@ def bump(name: str) -> None:
     new number together with the change itself, when the transaction commits.
     """
     forget(name)
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        marker = _marker(name)
-        if any(callback is marker for _, callback, _ in connection.run_on_commit):
+    if transaction.get_connection().in_atomic_block:
+        if pending(name):
             return
-        transaction.on_commit(marker)  # type: ignore[arg-type]
+        transaction.on_commit(_marker(name))  # type: ignore[arg-type]
     number = secrets.randbits(62)
     if not Revision.objects.filter(name=name).update(number=number):
         Revision.objects.update_or_create(name=name, defaults={"number": number})
